@@ -1,0 +1,78 @@
+// Bounds-checked big-endian reads over a byte span; a failed read is sticky and reported once, never thrown.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string_view>
+
+namespace zkwire {
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+
+  bool ok() const { return !failed_; }
+  size_t position() const { return pos_; }
+  size_t remaining() const { return failed_ ? 0 : bytes_.size() - pos_; }
+  bool at_end() const { return remaining() == 0; }
+  // Where the first failed read wanted its bytes, for error messages.
+  size_t failure_position() const { return failure_pos_; }
+  std::span<const uint8_t> whole() const { return bytes_; }
+
+  uint8_t u8() {
+    if (!need(1)) return 0;
+    return bytes_[pos_++];
+  }
+  int32_t i32() {
+    if (!need(4)) return 0;
+    const uint8_t* p = bytes_.data() + pos_;
+    pos_ += 4;
+    return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+                                (uint32_t{p[2]} << 8) | uint32_t{p[3]});
+  }
+  int64_t i64() {
+    if (!need(8)) return 0;
+    const uint8_t* p = bytes_.data() + pos_;
+    pos_ += 8;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+    return static_cast<int64_t>(v);
+  }
+  std::span<const uint8_t> take(size_t n) {
+    if (!need(n)) return {};
+    auto out = bytes_.subspan(pos_, n);
+    pos_ += n;
+    return out;
+  }
+  void skip(size_t n) { (void)take(n); }
+
+  // Marks the input malformed for a reason other than running out of bytes (a bad length, say).
+  void fail() {
+    if (!failed_) failure_pos_ = pos_;
+    failed_ = true;
+  }
+
+ private:
+  bool need(size_t n) {
+    if (failed_) return false;
+    if (bytes_.size() - pos_ < n) {
+      failure_pos_ = pos_;
+      failed_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  std::span<const uint8_t> bytes_;
+  size_t pos_ = 0;
+  size_t failure_pos_ = 0;
+  bool failed_ = false;
+};
+
+inline int32_t peek_i32(const uint8_t* p) {
+  return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+                              (uint32_t{p[2]} << 8) | uint32_t{p[3]});
+}
+
+}  // namespace zkwire

@@ -1,0 +1,391 @@
+// One connection's decoding: picks the mode of each direction, turns frames into Records, matches replies.
+#include "decoder/connection_decoder.h"
+
+#include <algorithm>
+
+#include "decoder/error_codes.h"
+#include "decoder/four_letter_words.h"
+#include "decoder/frame_plausibility.h"
+
+namespace zkwire {
+
+namespace {
+constexpr size_t kRequestHeaderSize = 8, kReplyHeaderSize = 16;
+}
+
+struct ConnectionDecoder::FrameHandler {
+  ConnectionDecoder& decoder;
+  Direction dir;
+  Timestamp ts;
+  void on_frame(std::span<const uint8_t> payload, uint64_t offset) { decoder.on_frame(dir, payload, offset, ts); }
+  BadLengthAction on_bad_length(int32_t length, uint64_t offset) {
+    decoder.emit_decode_error(dir, length < 0 ? DecodeError::negative_length : DecodeError::frame_too_large,
+                              offset, length, ts);
+    // A client that sends an oversized frame is disconnected by the server; a frame just over the limit
+    // can still be stepped over so that the rest of a capture stays readable.
+    return length < 0 ? BadLengthAction::lose_sync : BadLengthAction::skip_frame;
+  }
+};
+
+ConnectionDecoder::ConnectionDecoder(const DecoderOptions& options, RecordSink& sink, bool started_mid_stream)
+    : options_(options),
+      sink_(sink),
+      client_{started_mid_stream ? Mode::resync : Mode::first_bytes,
+              Framer(options.max_frame, options.oversize_skip_limit), {}, 0, false},
+      server_{started_mid_stream ? Mode::resync : Mode::handshake,
+              Framer(options.max_frame, options.oversize_skip_limit), {}, 0, false},
+      pending_(options.max_pending) {}
+
+Record ConnectionDecoder::base_record(RecordKind kind, Direction dir, Timestamp ts, uint64_t offset) const {
+  Record r;
+  r.kind = kind;
+  r.dir = dir;
+  r.ts = ts;
+  r.offset = offset;
+  r.session = session_;
+  return r;
+}
+
+void ConnectionDecoder::emit_decode_error(Direction dir, DecodeError error, uint64_t offset, int64_t value,
+                                          Timestamp ts) {
+  Record r = base_record(RecordKind::decode_error, dir, ts, offset);
+  r.error = error;
+  r.error_offset = offset;
+  r.error_value = value;
+  sink_.on_record(r);
+}
+
+// ---- feeding -------------------------------------------------------------------------------------
+
+void ConnectionDecoder::feed(Direction dir, std::span<const uint8_t> bytes, Timestamp ts) {
+  Side& s = side(dir);
+  switch (s.mode) {
+    case Mode::first_bytes: return feed_first_bytes(s, bytes, ts);
+    case Mode::handshake:
+    case Mode::frames: return feed_frames(s, dir, bytes, ts);
+    case Mode::text: return feed_text(s, dir, bytes, ts);
+    case Mode::resync: return feed_resync(s, dir, bytes, ts);
+  }
+}
+
+void ConnectionDecoder::feed_frames(Side& s, Direction dir, std::span<const uint8_t> bytes, Timestamp ts) {
+  FrameHandler handler{*this, dir, ts};
+  std::span<const uint8_t> rest;
+  if (s.framer.feed(bytes, handler, rest)) return;
+  uint64_t rest_offset = s.framer.offset();
+  enter_resync(s, rest, rest_offset);
+  feed_resync(s, dir, {}, ts);
+}
+
+// The server reads the first 4 bytes of a new connection as a four-letter word if they spell one.
+void ConnectionDecoder::feed_first_bytes(Side& s, std::span<const uint8_t> bytes, Timestamp ts) {
+  size_t want = 4 - s.held.size();
+  size_t n = std::min(want, bytes.size());
+  s.held.insert(s.held.end(), bytes.begin(), bytes.begin() + n);
+  if (s.held.size() < 4) return;
+  const FourLetterWord* word = find_four_letter_word(s.held);
+  if (!word) {
+    std::vector<uint8_t> first = std::move(s.held);
+    s.held.clear();
+    s.mode = Mode::handshake;
+    feed_frames(s, Direction::client_to_server, first, ts);
+    return feed_frames(s, Direction::client_to_server, bytes.subspan(n), ts);
+  }
+  Record r = base_record(RecordKind::four_letter, Direction::client_to_server, ts, 0);
+  r.text = word->word;
+  sink_.on_record(r);
+  s.held.clear();
+  s.held_offset = 4;
+  s.framer.advance(4);
+  s.mode = Mode::text;
+  server_.mode = Mode::text;
+  feed_text(s, Direction::client_to_server, bytes.subspan(n), ts);
+}
+
+// Text mode: the server's reply to a four-letter word, kept (bounded) until the connection ends.
+void ConnectionDecoder::feed_text(Side& s, Direction dir, std::span<const uint8_t> bytes, Timestamp) {
+  s.framer.advance(bytes.size());
+  size_t room = options_.max_text > s.held.size() ? options_.max_text - s.held.size() : 0;
+  size_t n = std::min(room, bytes.size());
+  s.held.insert(s.held.end(), bytes.begin(), bytes.begin() + n);
+  if (n < bytes.size() && dir == Direction::server_to_client) text_truncated_ = true;
+}
+
+void ConnectionDecoder::enter_resync(Side& s, std::span<const uint8_t> rest, uint64_t rest_offset) {
+  s.mode = Mode::resync;
+  s.held.clear();
+  // Prefix bytes the framer was holding belong in front of the unconsumed input.
+  auto partial = s.framer.partial();
+  s.held_offset = partial.empty() ? rest_offset : s.framer.partial_offset();
+  s.held.insert(s.held.end(), partial.begin(), partial.end());
+  s.framer.reset_partial();
+  s.framer.skip(0);
+  s.held.insert(s.held.end(), rest.begin(), rest.end());
+}
+
+void ConnectionDecoder::feed_resync(Side& s, Direction dir, std::span<const uint8_t> bytes, Timestamp ts) {
+  s.held.insert(s.held.end(), bytes.begin(), bytes.end());
+  bool full = s.held.size() >= options_.resync_window;
+  size_t pos = 0;
+  for (; pos + 4 <= s.held.size(); ++pos) {
+    Plausibility p = plausible_boundary(dir, std::span<const uint8_t>(s.held).subspan(pos), options_.max_frame, full);
+    if (p == Plausibility::no) continue;
+    if (p == Plausibility::need_more) break;
+    // Found one: say so, then decode from there as usual.
+    Record r = base_record(RecordKind::stream_resync, dir, ts, s.held_offset + pos);
+    r.byte_count = pos;
+    sink_.on_record(r);
+    std::vector<uint8_t> from_boundary(s.held.begin() + static_cast<std::ptrdiff_t>(pos), s.held.end());
+    uint64_t boundary_offset = s.held_offset + pos;
+    s.held.clear();
+    s.mode = Mode::frames;
+    s.framer.advance(boundary_offset - s.framer.offset());
+    return feed_frames(s, dir, from_boundary, ts);
+  }
+  // Bytes before `pos` can never start a frame; keep the window bounded.
+  if (pos > 0 && (pos + 4 > s.held.size() || full)) {
+    size_t drop = std::min(pos, s.held.size());
+    s.held.erase(s.held.begin(), s.held.begin() + static_cast<std::ptrdiff_t>(drop));
+    s.held_offset += drop;
+  }
+}
+
+void ConnectionDecoder::gap(Direction dir, uint64_t missing, Timestamp ts) {
+  Side& s = side(dir);
+  Record g = base_record(RecordKind::capture_gap, dir, ts, s.mode == Mode::resync ? s.held_offset + s.held.size()
+                                                                                    : s.framer.offset());
+  g.byte_count = missing;
+  sink_.on_record(g);
+  switch (s.mode) {
+    case Mode::text:
+      s.framer.advance(missing);
+      return;
+    case Mode::resync: {
+      // Bytes on either side of a hole are not contiguous: start the search again after it.
+      s.held_offset += s.held.size() + missing;
+      s.held.clear();
+      return;
+    }
+    case Mode::first_bytes:
+    case Mode::handshake:
+    case Mode::frames:
+      break;
+  }
+  uint64_t skipping = s.framer.skipping();
+  int64_t frame_length = s.framer.partial_frame_length();
+  uint64_t after_gap = s.framer.offset() + missing;
+  if (skipping > 0 && missing <= skipping) {
+    s.framer.advance(missing);
+    s.framer.skip(skipping - missing);
+    return;
+  }
+  if (frame_length >= 0 && s.mode != Mode::first_bytes) {
+    // The hole falls inside a frame whose length we know: drop that frame, keep the framing.
+    uint64_t frame_left = static_cast<uint64_t>(frame_length) + 4 - s.framer.partial().size();
+    if (missing <= frame_left) {
+      emit_truncated(s, dir, missing, ts);
+      s.framer.reset_partial();
+      s.framer.advance(missing);
+      s.framer.skip(frame_left - missing);
+      if (s.mode == Mode::handshake) s.mode = Mode::frames;
+      return;
+    }
+  }
+  if (s.framer.in_partial_frame()) emit_truncated(s, dir, missing, ts);
+  s.mode = Mode::resync;
+  s.held.clear();
+  s.held_offset = after_gap;
+  s.framer.reset_partial();
+  s.framer.skip(0);
+}
+
+// A frame that lost bytes: report what its header says, and keep request/reply matching in step.
+void ConnectionDecoder::emit_truncated(Side& s, Direction dir, uint64_t missing, Timestamp ts) {
+  auto held = s.framer.partial();
+  Record r = base_record(RecordKind::decode_error, dir, ts, s.framer.partial_offset());
+  r.error = DecodeError::truncated_frame;
+  r.error_offset = s.framer.offset();
+  r.error_value = static_cast<int64_t>(missing);
+  if (held.size() >= 4) r.length = static_cast<uint32_t>(peek_i32(held.data()));
+  bool handshake = s.mode == Mode::handshake;
+  if (!handshake && dir == Direction::client_to_server && held.size() >= 4 + kRequestHeaderSize) {
+    r.has_header = true;
+    r.xid = peek_i32(held.data() + 4);
+    r.op = peek_i32(held.data() + 8);
+    remember_request(r.xid, r.op, ts, r.offset);
+  } else if (!handshake && dir == Direction::server_to_client && held.size() >= 4 + kReplyHeaderSize) {
+    ByteReader h(held.subspan(4, kReplyHeaderSize));
+    r.has_header = true;
+    r.xid = h.i32();
+    r.zxid = h.i64();
+    r.err = h.i32();
+    if (r.xid != kNotificationXid) {
+      ReplyMatch m = pending_.take(r.xid);
+      if (m.found) r.op = m.request.op;
+    }
+  }
+  sink_.on_record(r);
+}
+
+void ConnectionDecoder::finish(Timestamp ts) {
+  for (Direction dir : {Direction::client_to_server, Direction::server_to_client}) {
+    Side& s = side(dir);
+    if (s.mode == Mode::text && dir == Direction::server_to_client) {
+      Record r = base_record(RecordKind::four_letter_reply, dir, ts, 0);
+      r.text = {reinterpret_cast<const char*>(s.held.data()), s.held.size()};
+      r.text_truncated = text_truncated_;
+      r.length = static_cast<uint32_t>(s.framer.offset());
+      sink_.on_record(r);
+    } else if (s.mode == Mode::text && s.framer.offset() > 4) {
+      // Whatever the client sent after its word (stmk's mask aside) the server never read.
+      Record r = base_record(RecordKind::decode_error, dir, ts, 4);
+      r.error = DecodeError::unexpected_bytes;
+      r.error_value = static_cast<int64_t>(s.framer.offset() - 4);
+      sink_.on_record(r);
+    } else if (s.framer.in_partial_frame()) {
+      emit_truncated(s, dir, 0, ts);
+    } else if ((s.mode == Mode::resync || s.mode == Mode::first_bytes) && !s.held.empty()) {
+      Record r = base_record(RecordKind::decode_error, dir, ts, s.held_offset);
+      r.error = s.mode == Mode::first_bytes ? DecodeError::truncated_frame : DecodeError::unexpected_bytes;
+      r.error_value = static_cast<int64_t>(s.held.size());
+      sink_.on_record(r);
+    }
+    s.held.clear();
+    s.framer.reset_partial();
+  }
+}
+
+// ---- frames --------------------------------------------------------------------------------------
+
+void ConnectionDecoder::on_frame(Direction dir, std::span<const uint8_t> payload, uint64_t offset, Timestamp ts) {
+  Side& s = side(dir);
+  bool handshake = s.mode == Mode::handshake;
+  RecordKind kind = dir == Direction::client_to_server
+                        ? (handshake ? RecordKind::connect_request : RecordKind::request)
+                        : (handshake ? RecordKind::connect_response : RecordKind::reply);
+  Record r = base_record(kind, dir, ts, offset);
+  r.length = static_cast<uint32_t>(payload.size());
+  s.mode = Mode::frames;
+  switch (kind) {
+    case RecordKind::connect_request: return on_connect_request(payload, r);
+    case RecordKind::connect_response: return on_connect_response(payload, r);
+    case RecordKind::request: return on_request(payload, r);
+    default: return on_reply(payload, r);
+  }
+}
+
+void ConnectionDecoder::on_connect_request(std::span<const uint8_t> payload, Record& r) {
+  auto& request = r.body.emplace<ConnectRequest>();
+  size_t consumed = 0;
+  if (!decode_record(payload, request, &consumed)) {
+    return emit_decode_error(r.dir, DecodeError::malformed_handshake, r.offset, r.length, r.ts);
+  }
+  r.has_body = true;
+  r.trailing_bytes = static_cast<uint32_t>(payload.size() - consumed);
+  if (request.sessionId != 0) session_ = request.sessionId;
+  r.session = session_;
+  sink_.on_record(r);
+}
+
+void ConnectionDecoder::on_connect_response(std::span<const uint8_t> payload, Record& r) {
+  if (payload.size() == kReplyHeaderSize) {
+    // A read-only server without local sessions answers a new session with a bare ReplyHeader.
+    ByteReader h(payload);
+    r.has_header = true;
+    r.xid = h.i32();
+    r.zxid = h.i64();
+    r.err = h.i32();
+    sink_.on_record(r);
+    return;
+  }
+  auto& response = r.body.emplace<ConnectResponse>();
+  size_t consumed = 0;
+  if (!decode_record(payload, response, &consumed)) {
+    return emit_decode_error(r.dir, DecodeError::malformed_handshake, r.offset, r.length, r.ts);
+  }
+  r.has_body = true;
+  r.trailing_bytes = static_cast<uint32_t>(payload.size() - consumed);
+  if (response.sessionId != 0) session_ = response.sessionId;
+  r.session = session_;
+  sink_.on_record(r);
+}
+
+void ConnectionDecoder::remember_request(int32_t xid, int32_t op, Timestamp ts, uint64_t offset) {
+  if (!pending_.add({xid, op, ts})) {
+    emit_decode_error(Direction::client_to_server, DecodeError::pending_overflow, offset,
+                      static_cast<int64_t>(options_.max_pending), ts);
+  }
+}
+
+void ConnectionDecoder::on_request(std::span<const uint8_t> payload, Record& r) {
+  if (payload.size() < kRequestHeaderSize) {
+    return emit_decode_error(r.dir, DecodeError::frame_too_short, r.offset, r.length, r.ts);
+  }
+  r.has_header = true;
+  r.xid = peek_i32(payload.data());
+  r.op = peek_i32(payload.data() + 4);
+  auto body = payload.subspan(kRequestHeaderSize);
+  BodyDecode d = decode_request_body(r.op, body, r.body);
+  // The server answers even what it cannot parse (UNIMPLEMENTED, MARSHALLINGERROR): keep matching.
+  remember_request(r.xid, r.op, r.ts, r.offset);
+  if (!d.ok) {
+    r.kind = RecordKind::decode_error;
+    r.error = d.known_op ? DecodeError::malformed_body : DecodeError::unknown_opcode;
+    r.error_offset = r.offset + 4 + kRequestHeaderSize + d.consumed;
+    r.error_value = d.known_op ? static_cast<int64_t>(d.consumed) : r.op;
+    sink_.on_record(r);
+    return;
+  }
+  r.has_body = true;
+  r.trailing_bytes = static_cast<uint32_t>(body.size() - d.consumed);
+  sink_.on_record(r);
+}
+
+void ConnectionDecoder::on_reply(std::span<const uint8_t> payload, Record& r) {
+  if (payload.size() < kReplyHeaderSize) {
+    return emit_decode_error(r.dir, DecodeError::frame_too_short, r.offset, r.length, r.ts);
+  }
+  ByteReader h(payload.first(kReplyHeaderSize));
+  r.has_header = true;
+  r.xid = h.i32();
+  r.zxid = h.i64();
+  r.err = h.i32();
+  auto body = payload.subspan(kReplyHeaderSize);
+  if (r.xid == kNotificationXid) {
+    r.kind = RecordKind::event;
+    r.op = static_cast<int32_t>(OpCode::notification);
+  } else {
+    ReplyMatch m = pending_.take(r.xid);
+    if (!m.found) {
+      r.unmatched = true;
+      sink_.on_record(r);
+      return;
+    }
+    r.op = m.request.op;
+    r.out_of_order = m.out_of_order;
+    r.latency_us = micros_between(m.request.sent, r.ts);
+  }
+  // Bodies come with success; an error reply's body is decoded only if one is really there.
+  if (body.empty() && r.err != 0) {
+    sink_.on_record(r);
+    return;
+  }
+  BodyDecode d = decode_response_body(r.op, body, r.body);
+  if (!d.ok) {
+    if (r.err != 0 || !d.known_op) {
+      sink_.on_record(r);  // an error reply with bytes we cannot read: the header says enough
+      return;
+    }
+    r.kind = RecordKind::decode_error;
+    r.error = DecodeError::malformed_body;
+    r.error_offset = r.offset + 4 + kReplyHeaderSize + d.consumed;
+    r.error_value = static_cast<int64_t>(d.consumed);
+    sink_.on_record(r);
+    return;
+  }
+  r.has_body = true;
+  r.trailing_bytes = static_cast<uint32_t>(body.size() - d.consumed);
+  sink_.on_record(r);
+}
+
+}  // namespace zkwire

@@ -1,0 +1,79 @@
+// Decodes both directions of one client connection into Records: handshake, framing, request/reply matching.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "decoder/basics.h"
+#include "decoder/framer.h"
+#include "decoder/pending_requests.h"
+#include "decoder/record.h"
+
+namespace zkwire {
+
+struct DecoderOptions {
+  uint32_t max_frame = 0xfffff;  // jute.maxbuffer: larger lengths are flagged
+  uint32_t oversize_skip_limit = 64u << 20;  // larger than this, a length is taken as lost framing
+  size_t max_pending = 65536;  // unanswered requests remembered per connection
+  size_t max_text = 64u << 10;  // four-letter-word reply text kept per connection
+  size_t resync_window = 4u << 20;  // bytes held while looking for a frame boundary
+};
+
+class ConnectionDecoder {
+ public:
+  // started_mid_stream: the capture began after the handshake, so the first frame boundary is inferred.
+  ConnectionDecoder(const DecoderOptions& options, RecordSink& sink, bool started_mid_stream = false);
+
+  void feed(Direction dir, std::span<const uint8_t> bytes, Timestamp ts);
+  // `missing` bytes of this direction were never captured.
+  void gap(Direction dir, uint64_t missing, Timestamp ts);
+  // The connection ended: flushes a four-letter reply, reports a frame cut short.
+  void finish(Timestamp ts);
+
+  size_t pending_requests() const { return pending_.size(); }
+  int64_t session_id() const { return session_; }
+
+ private:
+  enum class Mode : uint8_t {
+    first_bytes,  // client: a four-letter word or a ConnectRequest?
+    handshake,    // the next frame is ConnectRequest / ConnectResponse
+    frames,       // requests or replies
+    text,         // a four-letter exchange: raw text until the close
+    resync,       // framing lost: scanning for a frame boundary
+  };
+  struct Side {
+    Mode mode;
+    Framer framer;
+    std::vector<uint8_t> held;  // first_bytes, text or resync bytes
+    uint64_t held_offset = 0;
+    bool resync_after_gap = false;
+  };
+  struct FrameHandler;
+
+  Side& side(Direction dir) { return dir == Direction::client_to_server ? client_ : server_; }
+  void feed_frames(Side& s, Direction dir, std::span<const uint8_t> bytes, Timestamp ts);
+  void feed_first_bytes(Side& s, std::span<const uint8_t> bytes, Timestamp ts);
+  void feed_text(Side& s, Direction dir, std::span<const uint8_t> bytes, Timestamp ts);
+  void feed_resync(Side& s, Direction dir, std::span<const uint8_t> bytes, Timestamp ts);
+  void enter_resync(Side& s, std::span<const uint8_t> rest, uint64_t rest_offset);
+
+  void on_frame(Direction dir, std::span<const uint8_t> payload, uint64_t offset, Timestamp ts);
+  void on_request(std::span<const uint8_t> payload, Record& r);
+  void on_reply(std::span<const uint8_t> payload, Record& r);
+  void on_connect_request(std::span<const uint8_t> payload, Record& r);
+  void on_connect_response(std::span<const uint8_t> payload, Record& r);
+  void remember_request(int32_t xid, int32_t op, Timestamp ts, uint64_t offset);
+  void emit_decode_error(Direction dir, DecodeError error, uint64_t offset, int64_t value, Timestamp ts);
+  void emit_truncated(Side& s, Direction dir, uint64_t missing, Timestamp ts);
+  Record base_record(RecordKind kind, Direction dir, Timestamp ts, uint64_t offset) const;
+
+  DecoderOptions options_;
+  RecordSink& sink_;
+  Side client_;
+  Side server_;
+  PendingRequests pending_;
+  int64_t session_ = 0;
+  bool text_truncated_ = false;
+};
+
+}  // namespace zkwire

@@ -1,0 +1,79 @@
+// Compact key=value syntax for the record renderer: one readable line per record, like tshark's summaries.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace zkwire {
+
+class TextEmitter {
+ public:
+  explicit TextEmitter(std::string& out) : out_(out) {}
+
+  void begin_record() { first_ = true; }
+  void end_record() { out_ += '\n'; }
+  void begin_object() {
+    separator();
+    out_ += '{';
+    first_ = true;
+  }
+  void end_object() {
+    out_ += '}';
+    first_ = false;
+  }
+  void begin_array() {
+    separator();
+    out_ += '[';
+    first_ = true;
+    in_array_ = true;
+  }
+  void end_array() {
+    out_ += ']';
+    first_ = false;
+    in_array_ = false;
+  }
+  void key(std::string_view name) {
+    separator();
+    out_ += name;
+    out_ += '=';
+    after_key_ = true;
+  }
+  // A bare word, not a key=value pair (the kind, the op name).
+  void word(std::string_view w) {
+    separator();
+    out_ += w;
+  }
+  void value_int(int64_t v) {
+    separator();
+    out_ += std::to_string(v);
+  }
+  void value_hex(int64_t v);
+  void value_bool(bool v) {
+    separator();
+    out_ += v ? "true" : "false";
+  }
+  void value_null() {
+    separator();
+    out_ += "null";
+  }
+  void value_double(double v, int decimals);
+  void value_string(std::string_view s);
+  void value_hex_bytes(std::string_view bytes);
+
+ private:
+  void separator() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (!first_) out_ += in_array_ ? ',' : ' ';
+    first_ = false;
+  }
+
+  std::string& out_;
+  bool first_ = true;
+  bool after_key_ = false;
+  bool in_array_ = false;
+};
+
+}  // namespace zkwire
