@@ -2,6 +2,7 @@
 #include "decoder/connection_decoder.h"
 
 #include <algorithm>
+#include <string>
 
 #include "decoder/error_codes.h"
 #include "decoder/four_letter_words.h"
@@ -19,8 +20,19 @@ struct ConnectionDecoder::FrameHandler {
   Timestamp ts;
   void on_frame(std::span<const uint8_t> payload, uint64_t offset) { decoder.on_frame(dir, payload, offset, ts); }
   BadLengthAction on_bad_length(int32_t length, uint64_t offset) {
-    decoder.emit_decode_error(dir, length < 0 ? DecodeError::negative_length : DecodeError::frame_too_large,
-                              offset, length, ts);
+    Record r = decoder.base_record(RecordKind::decode_error, dir, ts, offset);
+    r.error = length < 0 ? DecodeError::negative_length : DecodeError::frame_too_large;
+    r.error_offset = offset;
+    r.error_value = length;
+    // The server reads any first 4 bytes it does not know as a word as a length: say what they spelled.
+    char word[4] = {char(length >> 24), char(length >> 16), char(length >> 8), char(length)};
+    bool letters = std::all_of(word, word + 4, [](char c) { return c >= 'a' && c <= 'z'; });
+    std::string detail;
+    if (offset == 0 && dir == Direction::client_to_server && letters) {
+      detail = "unknown four-letter word '" + std::string(word, 4) + "': the server closes the connection";
+      r.detail = detail;
+    }
+    decoder.sink_.on_record(r);
     // A client that sends an oversized frame is disconnected by the server; a frame just over the limit
     // can still be stepped over so that the rest of a capture stays readable.
     return length < 0 ? BadLengthAction::lose_sync : BadLengthAction::skip_frame;
@@ -74,6 +86,10 @@ void ConnectionDecoder::feed_frames(Side& s, Direction dir, std::span<const uint
   if (s.framer.feed(bytes, handler, rest)) return;
   uint64_t rest_offset = s.framer.offset();
   enter_resync(s, rest, rest_offset);
+  // The bad length prefix is reported already, and no frame can start where it starts.
+  size_t reported = std::min<size_t>(4, s.held.size());
+  s.held.erase(s.held.begin(), s.held.begin() + static_cast<std::ptrdiff_t>(reported));
+  s.held_offset += reported;
   feed_resync(s, dir, {}, ts);
 }
 

@@ -121,7 +121,8 @@ TEST(Framing, ANegativeLengthLosesTheFramingUntilTheNextPlausibleFrame) {
   ASSERT_GE(sink.records.size(), 4u);
   EXPECT_EQ(sink.records[1].error, DecodeError::negative_length);
   EXPECT_EQ(sink.records[2].kind, RecordKind::stream_resync);
-  EXPECT_EQ(sink.records[2].byte_count, junk.size());
+  EXPECT_EQ(sink.records[2].byte_count, junk.size() - 4);  // the bad prefix itself was reported already
+  EXPECT_EQ(sink.records[2].offset, sink.records[1].offset + junk.size());
   EXPECT_EQ(sink.records[3].xid, 7);
 }
 

@@ -1,0 +1,72 @@
+// One decoder per captured flow, and the connection_open / connection_close records around its frames.
+#include "cli/flow_decoder.h"
+
+#include "decoder/frame_plausibility.h"
+
+namespace zkwire {
+
+FlowDecoder::Flow::Flow(const DecoderOptions& options, RecordOutput& out, const capture::FlowInfo& info)
+    : output(out),
+      client(info.client.to_string()),
+      server(info.server.to_string()),
+      labels{client, server},
+      decoder(options, *this, info.started_mid_stream) {}
+
+void FlowDecoder::on_flow_open(const capture::FlowInfo& info) {
+  auto flow = std::make_unique<Flow>(options_, output_, info);
+  Record r;
+  r.kind = RecordKind::connection_open;
+  r.ts = info.first_seen;
+  std::string detail = "server side known from " + std::string(capture::basis_name(info.basis));
+  if (info.started_mid_stream) detail += "; the capture began after the connection opened";
+  r.detail = detail;
+  flow->on_record(r);
+  flows_[info.id] = std::move(flow);
+  ++flows_seen_;
+}
+
+void FlowDecoder::on_flow_data(uint64_t flow_id, Direction direction, std::span<const uint8_t> bytes, Timestamp at) {
+  auto it = flows_.find(flow_id);
+  if (it != flows_.end()) it->second->decoder.feed(direction, bytes, at);
+}
+
+void FlowDecoder::on_flow_gap(uint64_t flow_id, Direction direction, uint64_t missing_bytes, Timestamp at) {
+  auto it = flows_.find(flow_id);
+  if (it != flows_.end()) it->second->decoder.gap(direction, missing_bytes, at);
+}
+
+void FlowDecoder::on_flow_close(uint64_t flow_id, const capture::FlowClose& close, Timestamp at) {
+  auto it = flows_.find(flow_id);
+  if (it == flows_.end()) return;
+  Flow& flow = *it->second;
+  flow.decoder.finish(at);
+  Record r;
+  r.kind = RecordKind::connection_close;
+  r.ts = at;
+  r.session = flow.decoder.session_id();
+  r.pending = static_cast<uint32_t>(flow.decoder.pending_requests());
+  std::string detail(capture::flow_end_name(close.how));
+  if (close.first_closer) {
+    r.dir = *close.first_closer;
+    detail += *close.first_closer == Direction::client_to_server ? " from the client" : " from the server";
+  }
+  r.detail = detail;
+  flow.on_record(r);
+  flows_.erase(it);
+}
+
+capture::Orientation orient_by_frame_shape(std::span<const uint8_t> from_a, std::span<const uint8_t> from_b) {
+  constexpr uint32_t kMaxFrame = 0xfffff;
+  auto looks = [](Direction as, std::span<const uint8_t> bytes) {
+    return plausible_frame(as, bytes, kMaxFrame, false) == Plausibility::yes;
+  };
+  bool a_requests = looks(Direction::client_to_server, from_a), a_replies = looks(Direction::server_to_client, from_a);
+  bool b_requests = looks(Direction::client_to_server, from_b), b_replies = looks(Direction::server_to_client, from_b);
+  if (a_requests && !a_replies && (b_replies || from_b.empty()) && !b_requests) return capture::Orientation::a_is_client;
+  if (b_requests && !b_replies && (a_replies || from_a.empty()) && !a_requests) return capture::Orientation::b_is_client;
+  if (a_requests && b_replies && !b_requests) return capture::Orientation::a_is_client;
+  if (b_requests && a_replies && !a_requests) return capture::Orientation::b_is_client;
+  return capture::Orientation::undecided;
+}
+
+}  // namespace zkwire

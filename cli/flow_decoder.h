@@ -1,0 +1,45 @@
+// Bridges captured TCP flows to the decoder: one ConnectionDecoder per flow, records out with the flow's labels.
+#pragma once
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "capture/flow_sink.h"
+#include "capture/orientation.h"
+#include "cli/record_output.h"
+#include "decoder/connection_decoder.h"
+
+namespace zkwire {
+
+class FlowDecoder : public capture::FlowSink {
+ public:
+  FlowDecoder(const DecoderOptions& options, RecordOutput& output) : options_(options), output_(output) {}
+
+  void on_flow_open(const capture::FlowInfo& info) override;
+  void on_flow_data(uint64_t flow_id, Direction direction, std::span<const uint8_t> bytes, Timestamp at) override;
+  void on_flow_gap(uint64_t flow_id, Direction direction, uint64_t missing_bytes, Timestamp at) override;
+  void on_flow_close(uint64_t flow_id, const capture::FlowClose& close, Timestamp at) override;
+
+  uint64_t flows_seen() const { return flows_seen_; }
+
+ private:
+  // Stamps each record with its flow's addresses on the way to the output.
+  struct Flow : RecordSink {
+    Flow(const DecoderOptions& options, RecordOutput& output, const capture::FlowInfo& info);
+    void on_record(const Record& record) override { output.write(record, labels); }
+    RecordOutput& output;
+    std::string client, server;
+    FlowLabels labels;
+    ConnectionDecoder decoder;
+  };
+
+  DecoderOptions options_;
+  RecordOutput& output_;
+  std::unordered_map<uint64_t, std::unique_ptr<Flow>> flows_;
+  uint64_t flows_seen_ = 0;
+};
+
+// Tells client from server by which side's first bytes look like requests and which like replies.
+capture::Orientation orient_by_frame_shape(std::span<const uint8_t> from_a, std::span<const uint8_t> from_b);
+
+}  // namespace zkwire

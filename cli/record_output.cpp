@@ -1,0 +1,37 @@
+// Buffered rendering of records to a stdio stream.
+#include "cli/record_output.h"
+
+namespace zkwire {
+
+namespace {
+constexpr size_t kFlushAt = 1 << 16;
+}
+
+RecordOutput::RecordOutput(std::FILE* out, OutputFormat format, RenderOptions options)
+    : out_(out), format_(format), options_(options) {
+  buffer_.reserve(kFlushAt + 4096);
+}
+
+RecordOutput::~RecordOutput() { flush(); }
+
+void RecordOutput::write(const Record& record, const FlowLabels& flow) {
+  if (format_ == OutputFormat::jsonl) {
+    render_jsonl(record, flow, options_, buffer_);
+  } else {
+    if (!have_first_ts_) {
+      first_ts_ = record.ts;
+      have_first_ts_ = true;
+    }
+    render_text(record, flow, static_cast<double>(record.ts.ns - first_ts_.ns) / 1e9, options_, buffer_);
+  }
+  ++written_;
+  if (buffer_.size() >= kFlushAt) flush();
+}
+
+void RecordOutput::flush() {
+  if (!buffer_.empty()) std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+  buffer_.clear();
+  std::fflush(out_);
+}
+
+}  // namespace zkwire

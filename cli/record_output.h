@@ -1,0 +1,33 @@
+// Where decoded records go on their way out: rendered as text or JSON lines into a buffered stream.
+#pragma once
+#include <cstdio>
+#include <string>
+
+#include "decoder/record.h"
+#include "output/record_renderer.h"
+
+namespace zkwire {
+
+enum class OutputFormat { text, jsonl };
+
+class RecordOutput {
+ public:
+  // `out` stays owned by the caller; nothing is written until `flush` or the buffer fills.
+  RecordOutput(std::FILE* out, OutputFormat format, RenderOptions options);
+  ~RecordOutput();
+
+  void write(const Record& record, const FlowLabels& flow);
+  void flush();
+  uint64_t records_written() const { return written_; }
+
+ private:
+  std::FILE* out_;
+  OutputFormat format_;
+  RenderOptions options_;
+  std::string buffer_;
+  bool have_first_ts_ = false;
+  Timestamp first_ts_;
+  uint64_t written_ = 0;
+};
+
+}  // namespace zkwire
