@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# (Re)records every capture in captures/ from scratch: for each scenario it starts a real ZooKeeper
+# ensemble (scripts/zk-ensemble.sh), starts tcpdump on loopback filtered to the ensemble's client ports,
+# runs the scenario's driver (captures/drivers/), stops tcpdump cleanly and stops the ensemble.
+#
+#   bash captures/record.sh              record all scenarios
+#   bash captures/record.sh NAME...      record only these (e.g. kazoo_crud cclient)
+#
+# Needs root (tcpdump on lo, `ss -K`), Debian's zookeeper, python3-kazoo, libzookeeper-mt-dev, a JDK,
+# tcpdump and tshark (scripts/setup.sh). Traffic never leaves 127.0.0.1.
+# Servers listen on fixed ports (2181, 2182, 2183) when they are free, so the captures look like a
+# default deployment; otherwise random free ports are used (set RECORD_BASE_PORT=random to force that).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+ENS="$ROOT/scripts/zk-ensemble.sh"
+DRIVERS="$HERE/drivers"
+PY=/usr/bin/python3
+BASE_PORT="${RECORD_BASE_PORT:-2181}"
+ZK_CP=/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar
+
+ALL=(kazoo_crud java_extended cclient zkcli four_letter_words large_value pings_idle any_interface
+     session_events sasl_digest)
+
+[ "$(id -u)" -eq 0 ] || { echo "record.sh: needs root (tcpdump, ss -K)" >&2; exit 1; }
+for t in java javac cc tcpdump tshark ss; do
+  command -v "$t" >/dev/null || { echo "record.sh: $t missing (run scripts/setup.sh)" >&2; exit 1; }
+done
+
+WORK=$(mktemp -d /tmp/zkwire-record.XXXXXX)
+TCPDUMP_PID=""
+CURRENT_ENS=""
+
+cleanup() {
+  local rc=$?
+  stop_tcpdump || true
+  [ -n "$CURRENT_ENS" ] && "$ENS" stop "$CURRENT_ENS" || true
+  if [ $rc -ne 0 ]; then
+    rm -rf "$WORK/classes" "$WORK/cclient_driver"
+    log "FAILED (rc $rc); partial captures left in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit $rc
+}
+trap cleanup EXIT INT TERM
+
+log() { echo "record: $*" >&2; }
+
+build_java() {
+  [ -e "$WORK/classes/JavaDriver.class" ] && return 0
+  log "compiling drivers/JavaDriver.java"
+  mkdir -p "$WORK/classes"
+  javac -nowarn -d "$WORK/classes" -cp "$ZK_CP" "$DRIVERS/JavaDriver.java"
+}
+
+build_c() {
+  [ -e "$WORK/cclient_driver" ] && return 0
+  log "compiling drivers/cclient_driver.c"
+  cc -O2 -Wall -o "$WORK/cclient_driver" "$DRIVERS/cclient_driver.c" -lzookeeper_mt
+}
+
+# start_ensemble NAME NODES [zk-ensemble options...]: exports ZK_CONNECT, ZK_CLIENT_PORTS, ZK_DIR, FILTER.
+start_ensemble() {
+  local name="$1" nodes="$2"; shift 2
+  local dir="$WORK/ens-$name" base=()
+  [ "$BASE_PORT" = random ] || base=(--base-port "$BASE_PORT")
+  CURRENT_ENS="$dir"
+  if ! "$ENS" start "$dir" --nodes "$nodes" "${base[@]}" "$@" >/dev/null; then
+    [ ${#base[@]} -eq 0 ] && return 1
+    log "fixed ports from $BASE_PORT not available; using random ports"
+    "$ENS" start "$dir" --nodes "$nodes" "$@" >/dev/null
+  fi
+  # shellcheck disable=SC1091
+  . "$dir/ensemble.env"
+  ZK_CLIENT_PORTS=""
+  FILTER=""
+  local n p
+  for n in $(seq 1 "$ZK_NODES"); do
+    p="ZK_PORT_$n"
+    ZK_CLIENT_PORTS+="${ZK_CLIENT_PORTS:+ }${!p}"
+    FILTER+="${FILTER:+ or }tcp port ${!p}"
+  done
+  export ZK_CONNECT ZK_CLIENT_PORTS ZK_DIR
+}
+
+stop_ensemble() {
+  [ -n "$CURRENT_ENS" ] && "$ENS" stop "$CURRENT_ENS"
+  CURRENT_ENS=""
+}
+
+# start_tcpdump FILE [IFACE]: returns once tcpdump is really capturing.
+start_tcpdump() {
+  local file="$1" iface="${2:-lo}" i
+  : >"$WORK/tcpdump.err"
+  tcpdump -i "$iface" -n -s 0 -U -B 65536 --immediate-mode -w "$file" "$FILTER" 2>"$WORK/tcpdump.err" &
+  TCPDUMP_PID=$!
+  for i in $(seq 1 100); do
+    grep -q "listening on" "$WORK/tcpdump.err" && break
+    kill -0 "$TCPDUMP_PID" 2>/dev/null || { cat "$WORK/tcpdump.err" >&2; return 1; }
+    sleep 0.05
+  done
+  sleep 0.3   # the BPF filter is attached before the message, but give the ring a moment
+}
+
+# stop_tcpdump: SIGINT, then wait for it to flush and exit (SIGKILL after 10 s).
+stop_tcpdump() {
+  [ -n "$TCPDUMP_PID" ] || return 0
+  local i
+  sleep 0.5   # let the last FIN/ACKs land
+  kill -INT "$TCPDUMP_PID" 2>/dev/null || true
+  for i in $(seq 1 100); do kill -0 "$TCPDUMP_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$TCPDUMP_PID" 2>/dev/null || true
+  wait "$TCPDUMP_PID" 2>/dev/null || true
+  grep -E "packets (captured|dropped)" "$WORK/tcpdump.err" | tr '\n' ' ' >&2 || true
+  echo >&2
+  TCPDUMP_PID=""
+}
+
+# record NAME NODES IFACE COMMAND...: one capture, written to $WORK/NAME.pcap.
+record() {
+  local name="$1" nodes="$2" iface="$3"; shift 3
+  log "== $name ($nodes node(s), -i $iface)"
+  start_ensemble "$name" "$nodes" "${ENS_EXTRA[@]}"
+  start_tcpdump "$WORK/$name.pcap" "$iface"
+  (cd "$DRIVERS" && "$@")
+  stop_tcpdump
+  stop_ensemble
+}
+
+publish() { # publish SRC DESTNAME
+  mv -f "$1" "$HERE/$2"
+  chown --reference="$HERE" "$HERE/$2"   # tcpdump drops to its own user when writing
+  chmod 644 "$HERE/$2"
+  log "wrote captures/$2 ($(stat -c %s "$HERE/$2") bytes)"
+}
+
+java_driver() { java -Xmx128m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
+                  -cp "$WORK/classes:$ZK_CP" JavaDriver "$@"; }
+
+scenario_kazoo_crud()        { record kazoo_crud 1 lo "$PY" kazoo_crud.py; publish "$WORK/kazoo_crud.pcap" kazoo_crud.pcap; }
+scenario_java_extended()     { build_java; record java_extended 3 lo java_driver extended; publish "$WORK/java_extended.pcap" java_extended.pcap; }
+scenario_cclient()           { build_c; record cclient 1 lo "$WORK/cclient_driver"; publish "$WORK/cclient.pcap" cclient.pcap; }
+scenario_zkcli()             { record zkcli 1 lo bash zkcli.sh; publish "$WORK/zkcli.pcap" zkcli.pcap; }
+scenario_four_letter_words() { record four_letter_words 1 lo "$PY" four_letter_words.py; publish "$WORK/four_letter_words.pcap" four_letter_words.pcap; }
+scenario_large_value()       { record large_value 1 lo "$PY" large_value.py; publish "$WORK/large_value.pcap" large_value.pcap; }
+scenario_pings_idle()        { record pings_idle 1 lo "$PY" pings_idle.py; publish "$WORK/pings_idle.pcap" pings_idle.pcap; }
+scenario_any_interface()     { record any_interface 1 any "$PY" any_interface.py; publish "$WORK/any_interface.pcap" any_interface.pcap; }
+scenario_session_events() {
+  record session_events 1 lo "$PY" session_events.py
+  # (tshark warns about running as root on every call; keep its stderr out of the way unless it fails)
+  tshark -F pcapng -r "$WORK/session_events.pcap" -w "$WORK/session_events.pcapng" 2>"$WORK/tshark.err" ||
+    { cat "$WORK/tshark.err" >&2; return 1; }
+  rm -f "$WORK/session_events.pcap"
+  publish "$WORK/session_events.pcapng" session_events.pcapng
+}
+scenario_sasl_digest() {
+  # Server-side SASL DIGEST-MD5 (JAAS "Server" section) so the Java client really sends op 102.
+  cat >"$WORK/server_jaas.conf" <<'EOF'
+Server {
+  org.apache.zookeeper.server.auth.DigestLoginModule required user_bob="bobsecret";
+};
+EOF
+  cat >"$WORK/client_jaas.conf" <<'EOF'
+Client {
+  org.apache.zookeeper.server.auth.DigestLoginModule required username="bob" password="bobsecret";
+};
+EOF
+  ENS_EXTRA=(--extra-jvm-flag "-Djava.security.auth.login.config=$WORK/server_jaas.conf"
+             --extra-jvm-flag "-Dzookeeper.authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider")
+  build_java
+  JAVA_JAAS="$WORK/client_jaas.conf" record sasl_digest 1 lo java_driver_sasl
+  ENS_EXTRA=()
+  publish "$WORK/sasl_digest.pcap" sasl_digest.pcap
+}
+java_driver_sasl() { java -Xmx128m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
+                       "-Djava.security.auth.login.config=$JAVA_JAAS" \
+                       -cp "$WORK/classes:$ZK_CP" JavaDriver sasl; }
+
+ENS_EXTRA=()
+want=("$@")
+[ ${#want[@]} -gt 0 ] || want=("${ALL[@]}")
+for s in "${want[@]}"; do
+  declare -F "scenario_$s" >/dev/null || { echo "record.sh: unknown scenario $s (known: ${ALL[*]})" >&2; exit 2; }
+done
+for s in "${want[@]}"; do "scenario_$s"; done
+log "done: $(du -sh "$HERE" | cut -f1) in captures/"
