@@ -5,6 +5,7 @@
 #
 #   bash captures/record.sh              record all scenarios
 #   bash captures/record.sh NAME...      record only these (e.g. kazoo_crud cclient)
+#   RECORD_OUT_DIR=DIR bash captures/record.sh   write the captures to DIR instead (the tests do this)
 #
 # Needs root (tcpdump on lo, `ss -K`), Debian's zookeeper, python3-kazoo, libzookeeper-mt-dev, a JDK,
 # tcpdump and tshark (scripts/setup.sh). Traffic never leaves 127.0.0.1.
@@ -18,6 +19,7 @@ ENS="$ROOT/scripts/zk-ensemble.sh"
 DRIVERS="$HERE/drivers"
 PY=/usr/bin/python3
 BASE_PORT="${RECORD_BASE_PORT:-2181}"
+OUT="${RECORD_OUT_DIR:-$HERE}"
 ZK_CP=/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar
 
 ALL=(kazoo_crud java_extended cclient zkcli four_letter_words large_value pings_idle any_interface
@@ -130,10 +132,10 @@ record() {
 }
 
 publish() { # publish SRC DESTNAME
-  mv -f "$1" "$HERE/$2"
-  chown --reference="$HERE" "$HERE/$2"   # tcpdump drops to its own user when writing
-  chmod 644 "$HERE/$2"
-  log "wrote captures/$2 ($(stat -c %s "$HERE/$2") bytes)"
+  mv -f "$1" "$OUT/$2"
+  chown --reference="$OUT" "$OUT/$2"   # tcpdump drops to its own user when writing
+  chmod 644 "$OUT/$2"
+  log "wrote $OUT/$2 ($(stat -c %s "$OUT/$2") bytes)"
 }
 
 java_driver() { java -Xmx128m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
@@ -185,4 +187,4 @@ for s in "${want[@]}"; do
   declare -F "scenario_$s" >/dev/null || { echo "record.sh: unknown scenario $s (known: ${ALL[*]})" >&2; exit 2; }
 done
 for s in "${want[@]}"; do "scenario_$s"; done
-log "done: $(du -sh "$HERE" | cut -f1) in captures/"
+log "done: $(du -sh "$OUT" | cut -f1) in $OUT"
