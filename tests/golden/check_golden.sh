@@ -15,6 +15,7 @@ for format in jsonl text; do
   "$zkwire" analyze --format "$format" --color never -w "$actual" "$capture"
   if [ "${ZKWIRE_REGENERATE_GOLDEN:-0}" = 1 ]; then
     mv "$actual" "$expected"
+    chmod 644 "$expected"
     echo "regenerated $expected"
     continue
   fi
