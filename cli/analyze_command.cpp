@@ -167,11 +167,26 @@ int run_analyze(std::span<const std::string_view> args) {
     capture::CaptureReader reader(capture_options);
     capture::CaptureResult result = reader.run_file(file, flows);
     output.flush();
-    if (result.error.failed()) std::fprintf(stderr, "zkwire analyze: %s\n", result.error.message.c_str());
+    if (result.error.failed()) {
+      const std::string& message = result.error.message;
+      bool names_file = message.find(file) != std::string::npos;
+      std::fprintf(stderr, "zkwire analyze: %s%s%s\n", names_file ? "" : file.c_str(), names_file ? "" : ": ",
+                   message.c_str());
+    }
     if (result.stats.packets > 0) ++readable;
-    if (result.stats.packets > 0 && result.stats.flows == 0)
-      std::fprintf(stderr, "zkwire analyze: %s: %llu packets but no TCP connection on port(s) given\n",
-                   file.c_str(), static_cast<unsigned long long>(result.stats.packets));
+    if (result.stats.packets > 0 && result.stats.flows == 0) {
+      std::fprintf(stderr, "zkwire analyze: %s: %llu packets but no TCP connection in them\n", file.c_str(),
+                   static_cast<unsigned long long>(result.stats.packets));
+    } else if (result.stats.flows > 0 && flows.frames_decoded() == 0) {
+      std::fprintf(stderr,
+                   "zkwire analyze: %s: %llu TCP connections but not one ZooKeeper frame in them "
+                   "(not ZooKeeper traffic, or the capture holds only the middle of long frames)\n",
+                   file.c_str(), static_cast<unsigned long long>(result.stats.flows));
+    }
+    if (result.stats.gaps > 0)
+      std::fprintf(stderr, "zkwire analyze: %s: the capture lost %llu bytes in %llu places (see capture_gap records)\n",
+                   file.c_str(), static_cast<unsigned long long>(result.stats.lost_bytes),
+                   static_cast<unsigned long long>(result.stats.gaps));
   }
   output.flush();
   if (out != stdout) std::fclose(out);

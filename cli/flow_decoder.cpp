@@ -5,15 +5,31 @@
 
 namespace zkwire {
 
-FlowDecoder::Flow::Flow(const DecoderOptions& options, RecordOutput& out, const capture::FlowInfo& info)
-    : output(out),
+FlowDecoder::Flow::Flow(FlowDecoder& flow_owner, const capture::FlowInfo& info)
+    : owner(flow_owner),
       client(info.client.to_string()),
       server(info.server.to_string()),
       labels{client, server},
-      decoder(options, *this, info.started_mid_stream) {}
+      decoder(flow_owner.options_, *this, info.started_mid_stream) {}
+
+void FlowDecoder::Flow::on_record(const Record& record) {
+  switch (record.kind) {
+    case RecordKind::connect_request:
+    case RecordKind::connect_response:
+    case RecordKind::request:
+    case RecordKind::reply:
+    case RecordKind::event:
+    case RecordKind::four_letter:
+      ++owner.frames_decoded_;
+      break;
+    default:
+      break;
+  }
+  owner.output_.write(record, labels);
+}
 
 void FlowDecoder::on_flow_open(const capture::FlowInfo& info) {
-  auto flow = std::make_unique<Flow>(options_, output_, info);
+  auto flow = std::make_unique<Flow>(*this, info);
   Record r;
   r.kind = RecordKind::connection_open;
   r.ts = info.first_seen;

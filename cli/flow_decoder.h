@@ -21,13 +21,14 @@ class FlowDecoder : public capture::FlowSink {
   void on_flow_close(uint64_t flow_id, const capture::FlowClose& close, Timestamp at) override;
 
   uint64_t flows_seen() const { return flows_seen_; }
+  uint64_t frames_decoded() const { return frames_decoded_; }
 
  private:
   // Stamps each record with its flow's addresses on the way to the output.
   struct Flow : RecordSink {
-    Flow(const DecoderOptions& options, RecordOutput& output, const capture::FlowInfo& info);
-    void on_record(const Record& record) override { output.write(record, labels); }
-    RecordOutput& output;
+    Flow(FlowDecoder& owner, const capture::FlowInfo& info);
+    void on_record(const Record& record) override;
+    FlowDecoder& owner;
     std::string client, server;
     FlowLabels labels;
     ConnectionDecoder decoder;
@@ -37,6 +38,7 @@ class FlowDecoder : public capture::FlowSink {
   RecordOutput& output_;
   std::unordered_map<uint64_t, std::unique_ptr<Flow>> flows_;
   uint64_t flows_seen_ = 0;
+  uint64_t frames_decoded_ = 0;  // frames that decoded as ZooKeeper: none at all means a wrong port or protocol
 };
 
 // Tells client from server by which side's first bytes look like requests and which like replies.

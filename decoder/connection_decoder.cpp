@@ -24,14 +24,17 @@ struct ConnectionDecoder::FrameHandler {
     r.error = length < 0 ? DecodeError::negative_length : DecodeError::frame_too_large;
     r.error_offset = offset;
     r.error_value = length;
-    // The server reads any first 4 bytes it does not know as a word as a length: say what they spelled.
-    char word[4] = {char(length >> 24), char(length >> 16), char(length >> 8), char(length)};
-    bool letters = std::all_of(word, word + 4, [](char c) { return c >= 'a' && c <= 'z'; });
+    // A stream's first bytes say most about what it is: an unknown four-letter word, or not ZooKeeper.
+    char first[4] = {char(length >> 24), char(length >> 16), char(length >> 8), char(length)};
+    bool letters = std::all_of(first, first + 4, [](char c) { return c >= 'a' && c <= 'z'; });
+    bool text = std::all_of(first, first + 4, [](char c) { return c >= 0x20 && c < 0x7f; });
     std::string detail;
     if (offset == 0 && dir == Direction::client_to_server && letters) {
-      detail = "unknown four-letter word '" + std::string(word, 4) + "': the server closes the connection";
-      r.detail = detail;
+      detail = "unknown four-letter word '" + std::string(first, 4) + "': the server closes the connection";
+    } else if (offset == 0 && text) {
+      detail = "the stream starts with text '" + std::string(first, 4) + "', not a frame: not ZooKeeper traffic?";
     }
+    r.detail = detail;
     decoder.sink_.on_record(r);
     // A client that sends an oversized frame is disconnected by the server; a frame just over the limit
     // can still be stepped over so that the rest of a capture stays readable.
@@ -105,7 +108,8 @@ void ConnectionDecoder::feed_first_bytes(Side& s, std::span<const uint8_t> bytes
     s.held.clear();
     s.mode = Mode::handshake;
     feed_frames(s, Direction::client_to_server, first, ts);
-    return feed_frames(s, Direction::client_to_server, bytes.subspan(n), ts);
+    // Through feed(): a bad first length has put this side in resync mode, and the rest goes there.
+    return feed(Direction::client_to_server, bytes.subspan(n), ts);
   }
   Record r = base_record(RecordKind::four_letter, Direction::client_to_server, ts, 0);
   r.text = word->word;

@@ -65,7 +65,10 @@ bool Framer::feed(std::span<const uint8_t> data, Handler& handler, std::span<con
       partial_.insert(partial_.end(), data.begin(), data.begin() + n);
       offset_ += n;
       data = data.subspan(n);
-      continue;
+      if (partial_.size() < 4) continue;
+      // Judge the length now, even if this read ended with it: how the stream was split into reads
+      // must not decide whether a bad length is reported as one.
+      length = peek_i32(partial_.data());
     }
     uint64_t frame_start = partial_.empty() ? offset_ : partial_offset_;
     if (length < 0 || length > max_frame_) {

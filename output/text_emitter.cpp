@@ -8,7 +8,8 @@ namespace zkwire {
 void TextEmitter::value_hex(int64_t v) {
   separator();
   char buf[24];
-  int n = std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  int n = v < 0 ? std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v))
+                : std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
   out_.append(buf, static_cast<size_t>(n));
 }
 

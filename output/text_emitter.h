@@ -16,21 +16,23 @@ class TextEmitter {
     separator();
     out_ += '{';
     first_ = true;
+    push(false);
   }
   void end_object() {
     out_ += '}';
     first_ = false;
+    pop();
   }
   void begin_array() {
     separator();
     out_ += '[';
     first_ = true;
-    in_array_ = true;
+    push(true);
   }
   void end_array() {
     out_ += ']';
     first_ = false;
-    in_array_ = false;
+    pop();
   }
   void key(std::string_view name) {
     separator();
@@ -66,14 +68,24 @@ class TextEmitter {
       after_key_ = false;
       return;
     }
-    if (!first_) out_ += in_array_ ? ',' : ' ';
+    if (!first_) out_ += in_array() ? ',' : ' ';
     first_ = false;
   }
+  // Arrays separate with commas, objects with spaces: one bit per nesting level says which we are in.
+  void push(bool array) {
+    ++depth_;
+    if (depth_ < 64) kinds_ = (kinds_ & ~(uint64_t{1} << depth_)) | (uint64_t{array} << depth_);
+  }
+  void pop() {
+    if (depth_ > 0) --depth_;
+  }
+  bool in_array() const { return depth_ > 0 && depth_ < 64 && ((kinds_ >> depth_) & 1); }
 
   std::string& out_;
   bool first_ = true;
   bool after_key_ = false;
-  bool in_array_ = false;
+  unsigned depth_ = 0;
+  uint64_t kinds_ = 0;
 };
 
 }  // namespace zkwire

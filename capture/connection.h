@@ -1,0 +1,42 @@
+// Everything the flow table remembers about one TCP connection.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "capture/flow_key.h"
+#include "capture/flow_types.h"
+#include "capture/orientation_buffer.h"
+#include "capture/tcp_reassembler.h"
+
+namespace zkwire::capture {
+
+// Sides are numbered before roles are known: 0 (A) sent the first packet seen, 1 (B) got it.
+struct Connection {
+  explicit Connection(size_t max_held_bytes) : streams{TcpReassembler(max_held_bytes),
+                                                       TcpReassembler(max_held_bytes)} {}
+
+  uint64_t id = 0;
+  FlowKey key;
+  Endpoint ends[2];
+  TcpReassembler streams[2];  // streams[s] carries the bytes side s sent
+  Timestamp first_seen;
+  Timestamp last_seen;
+  bool started_mid_stream = false;
+  bool closed = false;  // kept a while so stray late packets do not open a phantom flow
+
+  std::optional<uint8_t> client_side;  // empty while undecided
+  ServerSideBasis basis = ServerSideBasis::guess;
+  std::unique_ptr<OrientationBuffer> undecided;  // only while client_side is empty
+
+  std::optional<uint8_t> first_closer_side;
+  bool syn_seen[2] = {false, false};
+  uint32_t syn_seq[2] = {0, 0};
+
+  int side_of(const Endpoint& sender) const { return sender == ends[0] ? 0 : 1; }
+  Direction direction_of(int side) const {
+    return side == *client_side ? Direction::client_to_server : Direction::server_to_client;
+  }
+};
+
+}  // namespace zkwire::capture

@@ -1,0 +1,26 @@
+// The one interface through which reassembled TCP flows leave the capture layer.
+#pragma once
+#include <cstdint>
+#include <span>
+
+#include "capture/flow_types.h"
+#include "decoder/basics.h"
+
+namespace zkwire::capture {
+
+// Calls for one flow always come in the order open, then data and gaps, then close.
+// Spans are only valid during the call: they may point into libpcap's packet buffer.
+class FlowSink {
+ public:
+  virtual ~FlowSink() = default;
+  virtual void on_flow_open(const FlowInfo& info) = 0;
+  // `at` is the timestamp of the packet that made these bytes deliverable.
+  virtual void on_flow_data(uint64_t flow_id, Direction direction, std::span<const uint8_t> bytes,
+                            Timestamp at) = 0;
+  // Bytes that were sent but will never be seen; delivery resumes right after them.
+  virtual void on_flow_gap(uint64_t flow_id, Direction direction, uint64_t missing_bytes,
+                           Timestamp at) = 0;
+  virtual void on_flow_close(uint64_t flow_id, const FlowClose& close, Timestamp at) = 0;
+};
+
+}  // namespace zkwire::capture

@@ -1,0 +1,206 @@
+// Routing segments to their connection's reassemblers and turning TCP state into sink calls.
+#include "capture/flow_table.h"
+
+namespace zkwire::capture {
+
+// Forwards one side's reassembled bytes back into the table, which knows that side's role.
+class SideReceiver final : public StreamReceiver {
+ public:
+  SideReceiver(FlowTable& table, Connection& connection, int side)
+      : table_(table), connection_(connection), side_(side) {}
+  void on_bytes(std::span<const uint8_t> bytes, Timestamp at) override {
+    table_.deliver_bytes(connection_, side_, bytes, at);
+  }
+  void on_lost(uint64_t missing_bytes, Timestamp at) override {
+    table_.deliver_gap(connection_, side_, missing_bytes, at);
+  }
+
+ private:
+  FlowTable& table_;
+  Connection& connection_;
+  int side_;
+};
+
+FlowTable::FlowTable(const CaptureOptions& options, FlowSink& sink)
+    : options_(options), sink_(sink) {}
+
+void FlowTable::on_segment(const TcpSegment& segment, Timestamp at) {
+  if (at > now_) now_ = at;
+  while (!by_age_.empty() && now_.ns - by_age_.front().last_seen.ns > options_.idle_timeout_ns) {
+    evict_oldest();
+  }
+
+  const FlowKey key = FlowKey::between(segment.src, segment.dst);
+  const bool bare_syn = segment.has(tcp_flag::syn) && !segment.has(tcp_flag::ack);
+  if (auto found = by_key_.find(key); found != by_key_.end()) {
+    const Position position = found->second;
+    Connection& c = *position;
+    if (!(bare_syn && starts_new_connection(c, segment))) {
+      if (c.closed) {
+        ++stats_.segments_after_close;
+        return;
+      }
+      c.last_seen = now_;
+      by_age_.splice(by_age_.end(), by_age_, position);
+      process(c, segment, at);
+      return;
+    }
+    // Port reuse: the old connection is over even if we never saw it end.
+    if (!c.closed) close(c, FlowEnd::evicted, at);
+    forget(position);
+  }
+  if (by_key_.size() >= options_.max_flows && !by_age_.empty()) evict_oldest();
+  process(open_connection(key, segment, at), segment, at);
+}
+
+bool FlowTable::starts_new_connection(const Connection& c, const TcpSegment& bare_syn) const {
+  if (c.closed) return true;
+  const int side = c.side_of(bare_syn.src);
+  const bool retransmitted_syn = c.syn_seen[side] && c.syn_seq[side] == bare_syn.seq;
+  return !retransmitted_syn;
+}
+
+Connection& FlowTable::open_connection(const FlowKey& key, const TcpSegment& first, Timestamp at) {
+  Connection& c = by_age_.emplace_back(options_.max_held_bytes_per_direction);
+  by_key_.emplace(key, std::prev(by_age_.end()));
+  ++stats_.flows;
+  c.id = ++last_id_;
+  c.key = key;
+  c.ends[0] = first.src;
+  c.ends[1] = first.dst;
+  c.first_seen = at;
+  c.last_seen = now_;
+  c.started_mid_stream = !first.has(tcp_flag::syn);
+
+  if (auto by_port = orient_by_port(c.ends[0], c.ends[1], options_.server_ports)) {
+    settle(c, *by_port, ServerSideBasis::port);
+  } else if (auto by_syn = orient_by_syn(first.has(tcp_flag::syn), first.has(tcp_flag::ack))) {
+    settle(c, *by_syn, ServerSideBasis::syn);
+  } else if (options_.classifier) {
+    c.undecided = std::make_unique<OrientationBuffer>(options_.orientation_buffer_bytes);
+  } else {
+    settle(c, orient_by_guess(c.ends[0], c.ends[1]), ServerSideBasis::guess);
+  }
+  return c;
+}
+
+void FlowTable::process(Connection& c, const TcpSegment& segment, Timestamp at) {
+  const int side = c.side_of(segment.src);
+  TcpReassembler& own = c.streams[side];
+  TcpReassembler& peer = c.streams[1 - side];
+  SideReceiver to_own(*this, c, side);
+  SideReceiver to_peer(*this, c, 1 - side);
+
+  uint32_t payload_seq = segment.seq;
+  if (segment.has(tcp_flag::syn)) {
+    c.syn_seen[side] = true;
+    c.syn_seq[side] = segment.seq;
+    payload_seq = segment.seq + 1;  // the SYN itself occupies one sequence number
+  }
+  if (!own.started()) own.start_at(payload_seq);
+
+  const uint32_t payload_length = segment.wire_payload_length();
+  if (payload_length > 0) own.add(payload_seq, segment.payload, segment.lost_tail, at, to_own);
+  if (segment.has(tcp_flag::fin)) {
+    own.note_fin(payload_seq + payload_length);
+    if (!c.first_closer_side) c.first_closer_side = static_cast<uint8_t>(side);
+  }
+  if (segment.has(tcp_flag::ack)) peer.peer_acked(segment.ack, at, to_peer);
+
+  if (segment.has(tcp_flag::rst)) {
+    if (!c.first_closer_side) c.first_closer_side = static_cast<uint8_t>(side);
+    close(c, FlowEnd::rst, at);
+  } else if (own.fin_seen() && peer.fin_seen()) {
+    close(c, FlowEnd::fin, at);
+  }
+}
+
+void FlowTable::close(Connection& c, FlowEnd how, Timestamp at) {
+  // Nothing more will fill the holes of a finished connection.
+  for (int side = 0; side < 2; ++side) {
+    SideReceiver receiver(*this, c, side);
+    c.streams[side].flush(at, receiver);
+  }
+  if (!c.client_side) settle(c, orient_by_guess(c.ends[0], c.ends[1]), ServerSideBasis::guess);
+
+  FlowClose close_info{how, std::nullopt};
+  if (c.first_closer_side) close_info.first_closer = c.direction_of(*c.first_closer_side);
+  sink_.on_flow_close(c.id, close_info, at);
+
+  c.closed = true;
+  c.streams[0].release();
+  c.streams[1].release();
+}
+
+void FlowTable::settle(Connection& c, Orientation verdict, ServerSideBasis basis) {
+  const uint8_t client = verdict == Orientation::a_is_client ? 0 : 1;
+  c.client_side = client;
+  c.basis = basis;
+  sink_.on_flow_open(FlowInfo{c.id, c.ends[client], c.ends[1 - client], basis,
+                              c.started_mid_stream, c.first_seen});
+  if (!c.undecided) return;
+  // Replay in arrival order what waited for the decision, then let the buffer go.
+  const auto buffered = std::move(c.undecided);
+  for (const auto& event : buffered->events()) {
+    const Direction direction = c.direction_of(event.side);
+    if (event.is_gap) {
+      sink_.on_flow_gap(c.id, direction, event.offset_or_missing, event.at);
+    } else {
+      sink_.on_flow_data(c.id, direction, buffered->bytes_of(event), event.at);
+    }
+  }
+}
+
+void FlowTable::try_classify(Connection& c) {
+  const Orientation verdict =
+      options_.classifier(c.undecided->first_bytes(0), c.undecided->first_bytes(1));
+  if (verdict != Orientation::undecided) {
+    settle(c, verdict, ServerSideBasis::payload_shape);
+  } else if (c.undecided->full()) {
+    settle(c, orient_by_guess(c.ends[0], c.ends[1]), ServerSideBasis::guess);
+  }
+}
+
+void FlowTable::deliver_bytes(Connection& c, int side, std::span<const uint8_t> bytes,
+                              Timestamp at) {
+  if (c.client_side) {
+    sink_.on_flow_data(c.id, c.direction_of(side), bytes, at);
+    return;
+  }
+  c.undecided->add_bytes(side, bytes, at);
+  try_classify(c);
+}
+
+void FlowTable::deliver_gap(Connection& c, int side, uint64_t missing_bytes, Timestamp at) {
+  ++stats_.gaps;
+  stats_.lost_bytes += missing_bytes;
+  if (c.client_side) {
+    sink_.on_flow_gap(c.id, c.direction_of(side), missing_bytes, at);
+  } else {
+    c.undecided->add_gap(side, missing_bytes, at);
+  }
+}
+
+void FlowTable::evict_oldest() {
+  Connection& oldest = by_age_.front();
+  if (!oldest.closed) {
+    ++stats_.evicted;
+    close(oldest, FlowEnd::evicted, now_);
+  }
+  forget(by_age_.begin());
+}
+
+void FlowTable::forget(Position position) {
+  by_key_.erase(position->key);
+  by_age_.erase(position);
+}
+
+void FlowTable::finish() {
+  for (Connection& c : by_age_) {
+    if (!c.closed) close(c, FlowEnd::capture_end, now_);
+  }
+  by_key_.clear();
+  by_age_.clear();
+}
+
+}  // namespace zkwire::capture

@@ -1,0 +1,58 @@
+// All live TCP connections of a capture: lookup, orientation, closing and eviction.
+#pragma once
+#include <cstdint>
+#include <list>
+#include <unordered_map>
+
+#include "capture/capture_options.h"
+#include "capture/connection.h"
+#include "capture/flow_sink.h"
+#include "capture/packet_parser.h"
+
+namespace zkwire::capture {
+
+struct FlowTableStats {
+  uint64_t flows = 0;
+  uint64_t gaps = 0;
+  uint64_t lost_bytes = 0;
+  uint64_t evicted = 0;
+  uint64_t segments_after_close = 0;  // stray packets of a closed connection, ignored
+};
+
+class FlowTable {
+ public:
+  FlowTable(const CaptureOptions& options, FlowSink& sink);
+
+  void on_segment(const TcpSegment& segment, Timestamp at);
+  // The capture is over: every open flow is closed as capture_end at the last time seen.
+  void finish();
+
+  const FlowTableStats& stats() const { return stats_; }
+  size_t tracked_flows() const { return by_key_.size(); }
+
+ private:
+  friend class SideReceiver;
+  using Position = std::list<Connection>::iterator;
+
+  Connection& open_connection(const FlowKey& key, const TcpSegment& first, Timestamp at);
+  void process(Connection& c, const TcpSegment& segment, Timestamp at);
+  void close(Connection& c, FlowEnd how, Timestamp at);
+  void settle(Connection& c, Orientation verdict, ServerSideBasis basis);
+  void try_classify(Connection& c);
+  void deliver_bytes(Connection& c, int side, std::span<const uint8_t> bytes, Timestamp at);
+  void deliver_gap(Connection& c, int side, uint64_t missing_bytes, Timestamp at);
+  bool starts_new_connection(const Connection& c, const TcpSegment& bare_syn) const;
+  void evict_oldest();
+  void forget(Position position);
+
+  CaptureOptions options_;
+  FlowSink& sink_;
+  FlowTableStats stats_;
+  uint64_t last_id_ = 0;
+  Timestamp now_;  // the latest packet time seen; capture time, not wall-clock time
+  // Least recently active first; the map points into it, so lookups never reorder memory.
+  std::list<Connection> by_age_;
+  std::unordered_map<FlowKey, Position, FlowKeyHash> by_key_;
+};
+
+}  // namespace zkwire::capture

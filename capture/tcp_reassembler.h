@@ -1,0 +1,79 @@
+// One direction of one TCP connection: payload bytes in sequence order, each exactly once.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "decoder/basics.h"
+
+namespace zkwire::capture {
+
+// Where a reassembler sends what it can deliver.
+class StreamReceiver {
+ public:
+  virtual void on_bytes(std::span<const uint8_t> bytes, Timestamp at) = 0;
+  virtual void on_lost(uint64_t missing_bytes, Timestamp at) = 0;
+
+ protected:
+  ~StreamReceiver() = default;
+};
+
+// Positions are kept as 64-bit offsets from the first payload byte, so 32-bit sequence
+// wrap-around only matters when a sequence number is first converted.
+class TcpReassembler {
+ public:
+  explicit TcpReassembler(size_t max_held_bytes);
+
+  bool started() const { return started_; }
+  // `first_payload_seq` is the sequence number of the first payload byte: ISN + 1 after a
+  // SYN, or the first segment's own number when the handshake was not captured.
+  void start_at(uint32_t first_payload_seq);
+
+  // A segment whose first payload byte has number `seq`. In-order bytes go straight to
+  // `out` without a copy; bytes ahead of a hole are copied and held.
+  void add(uint32_t seq, std::span<const uint8_t> captured, uint32_t lost_tail, Timestamp at,
+           StreamReceiver& out);
+  void note_fin(uint32_t fin_seq);
+  // The other side acknowledged up to `ack`: a hole below it was sent and will not be seen.
+  void peer_acked(uint32_t ack, Timestamp at, StreamReceiver& out);
+  // No more segments will come: declare every hole lost and deliver what is held.
+  void flush(Timestamp at, StreamReceiver& out);
+  // Drops held data without delivering it, for a flow that is gone.
+  void release();
+
+  bool fin_seen() const { return fin_offset_.has_value(); }
+  uint64_t delivered() const { return next_; }
+  size_t held_bytes() const { return held_bytes_; }
+
+ private:
+  // A stretch of sequence space: captured bytes, then bytes the snap length cut off.
+  struct Piece {
+    uint64_t start = 0;
+    std::span<const uint8_t> bytes;
+    uint64_t lost_tail = 0;
+    uint64_t end() const { return start + bytes.size() + lost_tail; }
+  };
+  struct Held {
+    std::vector<uint8_t> bytes;
+    uint64_t lost_tail = 0;
+  };
+
+  int64_t offset_of(uint32_t seq) const;
+  void emit(const Piece& piece, uint64_t from, uint64_t to, Timestamp at, StreamReceiver& out);
+  void hold(const Piece& piece, uint64_t from, uint64_t to);
+  void deliver_held(Timestamp at, StreamReceiver& out);
+  void skip_hole_until(uint64_t offset, Timestamp at, StreamReceiver& out);
+
+  size_t max_held_bytes_;
+  bool started_ = false;
+  uint32_t first_payload_seq_ = 0;
+  uint64_t next_ = 0;  // offset of the next byte to deliver
+  std::optional<uint64_t> fin_offset_;
+  std::map<uint64_t, Held> held_;  // out-of-order data by start offset, never overlapping
+  size_t held_bytes_ = 0;
+};
+
+}  // namespace zkwire::capture

@@ -1,0 +1,71 @@
+// Minimal reproducers of what fuzz/connection_decoder_fuzz found, so each bug stays fixed.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "decoder/connection_decoder.h"
+#include "tests/support/frame_builder.h"
+#include "tests/support/recording_sink.h"
+
+namespace zkwire {
+namespace {
+
+using testing::Bytes;
+using testing::RecordingSink;
+
+constexpr auto c2s = Direction::client_to_server;
+constexpr auto s2c = Direction::server_to_client;
+
+Bytes text_bytes(std::string_view s) { return {s.begin(), s.end()}; }
+
+// Feeds `bytes` to one side in reads of `piece` bytes (0: one read) and finishes the connection.
+std::string transcript(Direction dir, const Bytes& bytes, size_t piece) {
+  RecordingSink sink;
+  ConnectionDecoder decoder(DecoderOptions{}, sink);
+  std::span<const uint8_t> rest = bytes;
+  while (!rest.empty()) {
+    size_t n = piece == 0 ? rest.size() : std::min(piece, rest.size());
+    decoder.feed(dir, rest.first(n), Timestamp{});
+    rest = rest.subspan(n);
+  }
+  decoder.finish(Timestamp{});
+  return sink.transcript();
+}
+
+// A four-letter reply (or any peer-chosen string) with bytes that are not UTF-8 made invalid JSON.
+TEST(FuzzRegressions, JsonStringsStayValidUtf8WhateverThePeerSent) {
+  RecordingSink sink;
+  ConnectionDecoder decoder(DecoderOptions{}, sink);
+  decoder.feed(c2s, text_bytes("cons"), Timestamp{});
+  decoder.feed(s2c, text_bytes("recved\xcc\xce,caf\xc3\xa9\n"), Timestamp{});
+  decoder.finish(Timestamp{});
+  ASSERT_EQ(sink.records.size(), 2u);
+  const std::string& json = sink.records[1].json;
+  EXPECT_NE(json.find("recved\\ufffd\\ufffd,caf\xc3\xa9\\n"), std::string::npos) << json;
+}
+
+// A bad length prefix that completed exactly at the end of a read was not judged until the next byte, so
+// at the end of the stream it came out as a truncated frame of absurd length instead of frame_too_large.
+TEST(FuzzRegressions, ABadLengthEndingAReadIsReportedAtOnce) {
+  RecordingSink sink;
+  ConnectionDecoder decoder(DecoderOptions{}, sink);
+  Bytes prefix{0x6c, 0x00, 0x6c, 0x00};
+  decoder.feed(s2c, std::span<const uint8_t>(prefix).first(2), Timestamp{});
+  decoder.feed(s2c, std::span<const uint8_t>(prefix).subspan(2), Timestamp{});
+  ASSERT_EQ(sink.records.size(), 1u);
+  EXPECT_EQ(sink.records[0].kind, RecordKind::decode_error);
+  EXPECT_EQ(sink.records[0].error, DecodeError::frame_too_large);
+  EXPECT_EQ(transcript(s2c, prefix, 1), transcript(s2c, prefix, 0));
+}
+
+// When a client's first four bytes were an unusable length, the rest of that same read went to the framer
+// although the side had switched to resync mode; a later read went to resync. The split must not matter.
+TEST(FuzzRegressions, BytesAfterABadFirstLengthInTheSameReadGoToResync) {
+  Bytes bytes = text_bytes("\n0 p\n");
+  std::string whole = transcript(c2s, bytes, 0);
+  EXPECT_EQ(whole, transcript(c2s, bytes, 4));
+  EXPECT_NE(whole.find("\"error\":\"unexpected_bytes\""), std::string::npos) << whole;
+}
+
+}  // namespace
+}  // namespace zkwire
