@@ -11,8 +11,11 @@
 #include <vector>
 
 #include "capture/capture_reader.h"
+#include "decoder/opcodes.h"
 #include "cli/flow_decoder.h"
+#include "cli/record_filter.h"
 #include "cli/record_output.h"
+#include "inspector/session_inspector.h"
 
 namespace zkwire {
 namespace {
@@ -25,6 +28,8 @@ struct AnalyzeOptions {
   RenderOptions render;
   enum class Color { automatic, always, never } color = Color::automatic;
   DecoderOptions decoder;
+  InspectorConfig inspector;
+  FilterOptions filter;
 };
 
 template <class T>
@@ -111,6 +116,26 @@ std::optional<int> parse(std::span<const std::string_view> args, AnalyzeOptions&
         o.color = AnalyzeOptions::Color::never;
       else
         return usage_error("--color takes auto, always or never");
+    } else if (a == "--session") {
+      auto v = value(a);
+      auto id = v ? parse_number<uint64_t>(v->starts_with("0x") ? *v : "0x" + std::string(*v)) : std::nullopt;
+      if (!id) return usage_error("--session takes a session id in hex, e.g. 0x100000abc0000");
+      o.filter.session = static_cast<int64_t>(*id);
+    } else if (a == "--op") {
+      auto v = value(a);
+      const OpCodeInfo* found = nullptr;
+      for (const OpCodeInfo& op : all_opcodes())
+        if (v && op.name == *v) found = &op;
+      if (!found) return usage_error("--op takes an op name as ZooKeeper spells it (zkwire describe opcodes)");
+      o.filter.op = found->code;
+    } else if (a == "--path") {
+      auto v = value(a);
+      if (!v) return usage_error("--path takes a path prefix");
+      o.filter.path_prefix = std::string(*v);
+    } else if (a == "--errors-only") {
+      o.filter.errors_only = true;
+    } else if (a == "--anomalies-only") {
+      o.filter.anomalies_only = true;
     } else if (a.starts_with("-") && a != "-") {
       return usage_error("unknown option '" + std::string(a) + "'");
     } else {
@@ -136,6 +161,12 @@ void print_analyze_help() {
       "      --data-prefix N      show the first N bytes of znode data\n"
       "      --max-frame N        largest legal frame (default 0xfffff, the server's jute.maxbuffer)\n"
       "      --color WHEN         auto (default: on a terminal), always, never\n"
+      "filters (anomalies are always computed over everything):\n"
+      "      --session ID         only records of this session (hex)\n"
+      "      --op NAME            only requests and replies of this op (zkwire describe opcodes)\n"
+      "      --path PREFIX        only frames naming a path under PREFIX\n"
+      "      --errors-only        only error replies, decode errors, capture gaps and anomalies\n"
+      "      --anomalies-only     only anomalies (zkwire describe anomalies)\n"
       "The output contract is described in docs/output.md.\n",
       stdout);
 }
@@ -157,13 +188,15 @@ int run_analyze(std::span<const std::string_view> args) {
                    (o.color == AnalyzeOptions::Color::always || (o.color == AnalyzeOptions::Color::automatic && terminal));
 
   RecordOutput output(out, o.format, o.render);
+  RecordFilter filter(o.filter, output);
+  SessionInspector inspector(o.inspector, filter);
   capture::CaptureOptions capture_options;
   capture_options.server_ports = o.ports;
   capture_options.classifier = orient_by_frame_shape;
 
   int readable = 0;
   for (const std::string& file : o.files) {
-    FlowDecoder flows(o.decoder, output);
+    FlowDecoder flows(o.decoder, inspector);
     capture::CaptureReader reader(capture_options);
     capture::CaptureResult result = reader.run_file(file, flows);
     output.flush();

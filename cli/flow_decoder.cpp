@@ -5,8 +5,9 @@
 
 namespace zkwire {
 
-FlowDecoder::Flow::Flow(FlowDecoder& flow_owner, const capture::FlowInfo& info)
+FlowDecoder::Flow::Flow(FlowDecoder& flow_owner, uint64_t flow_id, const capture::FlowInfo& info)
     : owner(flow_owner),
+      id(flow_id),
       client(info.client.to_string()),
       server(info.server.to_string()),
       labels{client, server},
@@ -25,17 +26,18 @@ void FlowDecoder::Flow::on_record(const Record& record) {
     default:
       break;
   }
-  owner.output_.write(record, labels);
+  owner.output_.consume(id, record, labels);
 }
 
 void FlowDecoder::on_flow_open(const capture::FlowInfo& info) {
-  auto flow = std::make_unique<Flow>(*this, info);
+  auto flow = std::make_unique<Flow>(*this, info.id, info);
   Record r;
   r.kind = RecordKind::connection_open;
   r.ts = info.first_seen;
   std::string detail = "server side known from " + std::string(capture::basis_name(info.basis));
   if (info.started_mid_stream) detail += "; the capture began after the connection opened";
   r.detail = detail;
+  r.started_mid_stream = info.started_mid_stream;
   flow->on_record(r);
   flows_[info.id] = std::move(flow);
   ++flows_seen_;

@@ -6,14 +6,13 @@
 
 #include "capture/flow_sink.h"
 #include "capture/orientation.h"
-#include "cli/record_output.h"
 #include "decoder/connection_decoder.h"
 
 namespace zkwire {
 
 class FlowDecoder : public capture::FlowSink {
  public:
-  FlowDecoder(const DecoderOptions& options, RecordOutput& output) : options_(options), output_(output) {}
+  FlowDecoder(const DecoderOptions& options, RecordConsumer& output) : options_(options), output_(output) {}
 
   void on_flow_open(const capture::FlowInfo& info) override;
   void on_flow_data(uint64_t flow_id, Direction direction, std::span<const uint8_t> bytes, Timestamp at) override;
@@ -26,16 +25,17 @@ class FlowDecoder : public capture::FlowSink {
  private:
   // Stamps each record with its flow's addresses on the way to the output.
   struct Flow : RecordSink {
-    Flow(FlowDecoder& owner, const capture::FlowInfo& info);
+    Flow(FlowDecoder& owner, uint64_t id, const capture::FlowInfo& info);
     void on_record(const Record& record) override;
     FlowDecoder& owner;
+    uint64_t id;
     std::string client, server;
     FlowLabels labels;
     ConnectionDecoder decoder;
   };
 
   DecoderOptions options_;
-  RecordOutput& output_;
+  RecordConsumer& output_;
   std::unordered_map<uint64_t, std::unique_ptr<Flow>> flows_;
   uint64_t flows_seen_ = 0;
   uint64_t frames_decoded_ = 0;  // frames that decoded as ZooKeeper: none at all means a wrong port or protocol

@@ -10,13 +10,14 @@ namespace zkwire {
 
 enum class OutputFormat { text, jsonl };
 
-class RecordOutput {
+class RecordOutput : public RecordConsumer {
  public:
   // `out` stays owned by the caller; nothing is written until `flush` or the buffer fills.
   RecordOutput(std::FILE* out, OutputFormat format, RenderOptions options);
   ~RecordOutput();
 
   void write(const Record& record, const FlowLabels& flow);
+  void consume(uint64_t, const Record& record, const FlowLabels& flow) override { write(record, flow); }
   void flush();
   uint64_t records_written() const { return written_; }
 

@@ -134,6 +134,7 @@ void ConnectionDecoder::feed_text(Side& s, Direction dir, std::span<const uint8_
 void ConnectionDecoder::enter_resync(Side& s, std::span<const uint8_t> rest, uint64_t rest_offset) {
   s.mode = Mode::resync;
   s.held.clear();
+  s.skipped = 0;
   // Prefix bytes the framer was holding belong in front of the unconsumed input.
   auto partial = s.framer.partial();
   s.held_offset = partial.empty() ? rest_offset : s.framer.partial_offset();
@@ -153,7 +154,7 @@ void ConnectionDecoder::feed_resync(Side& s, Direction dir, std::span<const uint
     if (p == Plausibility::need_more) break;
     // Found one: say so, then decode from there as usual.
     Record r = base_record(RecordKind::stream_resync, dir, ts, s.held_offset + pos);
-    r.byte_count = pos;
+    r.byte_count = s.skipped + pos;
     sink_.on_record(r);
     std::vector<uint8_t> from_boundary(s.held.begin() + static_cast<std::ptrdiff_t>(pos), s.held.end());
     uint64_t boundary_offset = s.held_offset + pos;
@@ -162,11 +163,13 @@ void ConnectionDecoder::feed_resync(Side& s, Direction dir, std::span<const uint
     s.framer.advance(boundary_offset - s.framer.offset());
     return feed_frames(s, dir, from_boundary, ts);
   }
-  // Bytes before `pos` can never start a frame; keep the window bounded.
-  if (pos > 0 && (pos + 4 > s.held.size() || full)) {
+  // Bytes before `pos` can never start a frame: drop them now, or every later read would judge them again
+  // (quadratic in the reads while a long candidate frame arrives), and the window would not stay bounded.
+  if (pos > 0) {
     size_t drop = std::min(pos, s.held.size());
     s.held.erase(s.held.begin(), s.held.begin() + static_cast<std::ptrdiff_t>(drop));
     s.held_offset += drop;
+    s.skipped += drop;
   }
 }
 
@@ -184,6 +187,7 @@ void ConnectionDecoder::gap(Direction dir, uint64_t missing, Timestamp ts) {
       // Bytes on either side of a hole are not contiguous: start the search again after it.
       s.held_offset += s.held.size() + missing;
       s.held.clear();
+      s.skipped = 0;
       return;
     }
     case Mode::first_bytes:
@@ -214,6 +218,7 @@ void ConnectionDecoder::gap(Direction dir, uint64_t missing, Timestamp ts) {
   if (s.framer.in_partial_frame()) emit_truncated(s, dir, missing, ts);
   s.mode = Mode::resync;
   s.held.clear();
+  s.skipped = 0;
   s.held_offset = after_gap;
   s.framer.reset_partial();
   s.framer.skip(0);
@@ -265,9 +270,10 @@ void ConnectionDecoder::finish(Timestamp ts) {
     } else if (s.framer.in_partial_frame()) {
       emit_truncated(s, dir, 0, ts);
     } else if ((s.mode == Mode::resync || s.mode == Mode::first_bytes) && !s.held.empty()) {
-      Record r = base_record(RecordKind::decode_error, dir, ts, s.held_offset);
+      // Resync's dropped bytes were never framed either: report them from the first, as one run.
+      Record r = base_record(RecordKind::decode_error, dir, ts, s.held_offset - s.skipped);
       r.error = s.mode == Mode::first_bytes ? DecodeError::truncated_frame : DecodeError::unexpected_bytes;
-      r.error_value = static_cast<int64_t>(s.held.size());
+      r.error_value = static_cast<int64_t>(s.skipped + s.held.size());
       sink_.on_record(r);
     }
     s.held.clear();

@@ -47,6 +47,7 @@ class ConnectionDecoder {
     std::vector<uint8_t> held;  // first_bytes, text or resync bytes
     uint64_t held_offset = 0;
     bool resync_after_gap = false;
+    uint64_t skipped = 0;  // resync: bytes ruled out and dropped since the search began (held_offset is past them)
   };
   struct FrameHandler;
 

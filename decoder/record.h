@@ -22,7 +22,8 @@ namespace zkwire {
   X(decode_error, "bytes that could not be decoded; the stream goes on")                    \
   X(capture_gap, "bytes the capture lost (the decoder resynchronises after it)")            \
   X(stream_resync, "the decoder found a frame boundary again (or first, mid-connection)")   \
-  X(connection_close, "the TCP connection ended")
+  X(connection_close, "the TCP connection ended")                                          \
+  X(anomaly, "something the session inspector flags (docs/anomalies.md)")
 
 enum class RecordKind : uint8_t {
 #define ZKWIRE_KIND_ENUM(id, description) id,
@@ -85,12 +86,30 @@ struct Record {
   uint64_t byte_count = 0;  // capture_gap: bytes lost; stream_resync: bytes skipped
   uint32_t pending = 0;  // connection_close: requests still unanswered
   std::string_view detail;  // a short explanation from whoever made the record (how a connection ended...)
+  bool started_mid_stream = false;  // connection_open: the capture began after the handshake
+
+  std::string_view anomaly;  // anomaly records: the anomaly id and its severity
+  std::string_view severity;
 };
 
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual void on_record(const Record& record) = 0;
+};
+
+// Who a connection is between, as the record's source knows it.
+struct FlowLabels {
+  std::string_view client;
+  std::string_view server;
+};
+
+// Records of many connections, each with its connection's id and endpoints: what the session inspector,
+// filters, summaries and outputs take in, one after another.
+class RecordConsumer {
+ public:
+  virtual ~RecordConsumer() = default;
+  virtual void consume(uint64_t connection, const Record& record, const FlowLabels& flow) = 0;
 };
 
 }  // namespace zkwire

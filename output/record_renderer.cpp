@@ -252,6 +252,12 @@ void render_details(E& e, FieldRenderer<E>& f, const Record& r) {
       e.key("pending");
       e.value_int(r.pending);
       break;
+    case RecordKind::anomaly:
+      e.key("anomaly");
+      e.value_string(r.anomaly);
+      e.key("severity");
+      e.value_string(r.severity);
+      break;
     default:
       break;
   }

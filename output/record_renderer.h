@@ -14,12 +14,6 @@ struct RenderOptions {
   bool color = false;  // ANSI colour in text output (terminals only)
 };
 
-// Who the connection is between, as the record's source knows it.
-struct FlowLabels {
-  std::string_view client;
-  std::string_view server;
-};
-
 // Appends one line for `record` to `out`.
 void render_jsonl(const Record& record, const FlowLabels& flow, const RenderOptions& options, std::string& out);
 // `relative_ts` is the record's time since the first record of the output, in seconds.

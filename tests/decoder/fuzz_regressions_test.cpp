@@ -19,9 +19,9 @@ constexpr auto s2c = Direction::server_to_client;
 Bytes text_bytes(std::string_view s) { return {s.begin(), s.end()}; }
 
 // Feeds `bytes` to one side in reads of `piece` bytes (0: one read) and finishes the connection.
-std::string transcript(Direction dir, const Bytes& bytes, size_t piece) {
+std::string transcript(Direction dir, const Bytes& bytes, size_t piece, bool mid_stream = false) {
   RecordingSink sink;
-  ConnectionDecoder decoder(DecoderOptions{}, sink);
+  ConnectionDecoder decoder(DecoderOptions{}, sink, mid_stream);
   std::span<const uint8_t> rest = bytes;
   while (!rest.empty()) {
     size_t n = piece == 0 ? rest.size() : std::min(piece, rest.size());
@@ -65,6 +65,34 @@ TEST(FuzzRegressions, BytesAfterABadFirstLengthInTheSameReadGoToResync) {
   std::string whole = transcript(c2s, bytes, 0);
   EXPECT_EQ(whole, transcript(c2s, bytes, 4));
   EXPECT_NE(whole.find("\"error\":\"unexpected_bytes\""), std::string::npos) << whole;
+}
+
+// Resync dropped the bytes it had ruled out only when a scan reached the end of what it held, and counted
+// skipped bytes from the last drop: read in small pieces, skipped_bytes came out too small.
+TEST(FuzzRegressions, SkippedBytesBeforeAResyncDoNotDependOnReadSizes) {
+  testing::FrameBuilder b;
+  Bytes stream = testing::concat({Bytes(10, 0),
+                                  testing::FrameBuilder::request(1, OpCode::exists, PathWatchRequest{b.str("/a"), false}),
+                                  testing::FrameBuilder::request(2, OpCode::exists, PathWatchRequest{b.str("/b"), false})});
+  std::string whole = transcript(c2s, stream, 0, true);
+  EXPECT_NE(whole.find("\"skipped_bytes\":10"), std::string::npos) << whole;
+  EXPECT_EQ(transcript(c2s, stream, 1, true), whole);
+  EXPECT_EQ(transcript(c2s, stream, 3, true), whole);
+}
+
+// ...and while it waited on a candidate frame it rescanned every ruled-out byte before it on each read:
+// quadratic in small reads (this took minutes under ASan; it must take milliseconds).
+TEST(FuzzRegressions, WaitingOnALongCandidateFrameIsLinearInTheReads) {
+  RecordingSink sink;
+  ConnectionDecoder decoder(DecoderOptions{}, sink, true);
+  Bytes garbage(200'000, 0);
+  decoder.feed(c2s, garbage, Timestamp{});
+  // A getData header that claims a 900 KB frame: a plausible boundary, undecided until its end comes.
+  Bytes header{0x00, 0x0d, 0xbb, 0xa0, 0, 0, 0, 1, 0, 0, 0, 4};
+  decoder.feed(c2s, header, Timestamp{});
+  uint8_t byte = 0;
+  for (int i = 0; i < 50'000; ++i) decoder.feed(c2s, {&byte, 1}, Timestamp{});
+  EXPECT_TRUE(sink.records.empty());
 }
 
 }  // namespace

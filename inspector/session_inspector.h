@@ -1,0 +1,51 @@
+// The session inspector: follows sessions across connections and flags what hurts in production.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "decoder/record.h"
+#include "inspector/inspector_config.h"
+#include "inspector/session_state.h"
+
+namespace zkwire {
+
+// Every record passes through to `next`, followed by any anomaly it revealed, as a record of kind anomaly.
+// It knows nothing of pcap files or sockets: the proxy will feed it exactly as `zkwire analyze` does.
+class SessionInspector : public RecordConsumer {
+ public:
+  SessionInspector(const InspectorConfig& config, RecordConsumer& next) : config_(config), next_(next) {}
+
+  void consume(uint64_t connection, const Record& record, const FlowLabels& flow) override;
+  // Capture or wall time moved on without a record (a live source): check the silences.
+  void advance_to(Timestamp now);
+
+  const std::unordered_map<int64_t, SessionState>& sessions() const { return sessions_; }
+  const std::array<uint64_t, kAnomalyCount>& anomaly_counts() const { return anomaly_counts_; }
+
+ private:
+  void on_connection_open(uint64_t id, const Record& r, const FlowLabels& flow);
+  void on_connect_request(ConnectionState& c, uint64_t id, const Record& r);
+  void on_connect_response(ConnectionState& c, uint64_t id, const Record& r);
+  void on_request(ConnectionState& c, uint64_t id, const Record& r);
+  void on_reply(ConnectionState& c, uint64_t id, const Record& r);
+  void on_event(ConnectionState& c, uint64_t id, const Record& r);
+  void on_decode_trouble(ConnectionState& c, uint64_t id, const Record& r);
+  void on_connection_close(ConnectionState& c, uint64_t id, const Record& r);
+  void check_silences(Timestamp now);
+  SessionState& session(int64_t id, Timestamp ts);
+  SessionConnection* session_connection(SessionState& s, uint64_t connection);
+
+  // Emits one anomaly record after the record that revealed it.
+  void flag(Anomaly a, const ConnectionState* c, int64_t session, Timestamp ts, const std::string& detail);
+
+  InspectorConfig config_;
+  RecordConsumer& next_;
+  std::unordered_map<uint64_t, ConnectionState> connections_;
+  std::unordered_map<int64_t, SessionState> sessions_;
+  std::unordered_map<std::string, int64_t> server_max_zxid_;  // per server, from its replies and pings
+  std::array<uint64_t, kAnomalyCount> anomaly_counts_{};
+  Timestamp last_check_{INT64_MIN};
+};
+
+}  // namespace zkwire
