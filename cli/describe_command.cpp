@@ -9,6 +9,7 @@
 #include "decoder/four_letter_words.h"
 #include "decoder/opcodes.h"
 #include "decoder/record.h"
+#include "inspector/anomalies.h"
 
 namespace zkwire {
 namespace {
@@ -77,11 +78,15 @@ int run_describe(std::span<const std::string_view> args) {
     ZKWIRE_DECODE_ERRORS(ZKWIRE_DECODE_ERROR_ROW)
 #undef ZKWIRE_DECODE_ERROR_ROW
     print_table({"error", "meaning"}, rows, markdown);
+  } else if (table == "anomalies") {
+    for (const AnomalyInfo& a : all_anomalies())
+      rows.push_back({str(a.id), str(severity_name(a.severity)), str(a.description)});
+    print_table({"anomaly", "severity", "what happened, and what usually causes it"}, rows, markdown);
   } else if (table == "four-letter-words") {
     for (const FourLetterWord& w : all_four_letter_words()) rows.push_back({str(w.word), str(w.description)});
     print_table({"word", "meaning"}, rows, markdown);
   } else {
-    std::fputs("usage: zkwire describe opcodes|errors|records|decode-errors|four-letter-words [--markdown]\n", stderr);
+    std::fputs("usage: zkwire describe opcodes|errors|records|decode-errors|anomalies|four-letter-words [--markdown]\n", stderr);
     return 2;
   }
   return 0;

@@ -15,7 +15,8 @@ void print_help() {
       "commands:\n"
       "  analyze FILE...     decode pcap/pcapng captures (zkwire analyze --help)\n"
       "  describe TABLE      print one of the protocol tables: opcodes, errors, records, decode-errors,\n"
-      "                      four-letter-words (as markdown with --markdown)\n",
+      "                      anomalies, four-letter-words (as markdown with --markdown)\n"
+      "  describe-anomalies  the anomalies the session inspector flags (same as describe anomalies)\n",
       stdout);
 }
 
@@ -31,6 +32,11 @@ int main(int argc, char** argv) {
   std::span<const std::string_view> rest(args.data() + 1, args.size() - 1);
   if (command == "analyze") return zkwire::run_analyze(rest);
   if (command == "describe") return zkwire::run_describe(rest);
+  if (command == "describe-anomalies") {
+    std::vector<std::string_view> table{"anomalies"};
+    table.insert(table.end(), rest.begin(), rest.end());
+    return zkwire::run_describe(table);
+  }
   std::fprintf(stderr, "zkwire: unknown command '%.*s'\n", static_cast<int>(command.size()), command.data());
   print_help();
   return 2;
