@@ -16,6 +16,8 @@
 #include "cli/record_filter.h"
 #include "cli/record_output.h"
 #include "inspector/session_inspector.h"
+#include "inspector/session_timeline.h"
+#include "inspector/traffic_summary.h"
 
 namespace zkwire {
 namespace {
@@ -23,6 +25,8 @@ namespace {
 struct AnalyzeOptions {
   std::vector<std::string> files;
   OutputFormat format = OutputFormat::text;
+  bool summary = false;  // --format summary: one JSON document at the end instead of records
+  std::optional<int64_t> timeline;  // --timeline SESSION
   std::string write_to;  // empty: stdout
   std::vector<uint16_t> ports{2181};
   RenderOptions render;
@@ -43,6 +47,13 @@ std::optional<T> parse_number(std::string_view s) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value, base);
   if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
   return value;
+}
+
+std::optional<int64_t> parse_session_id(std::string_view s) {
+  std::string hex(s.starts_with("0x") || s.starts_with("0X") ? s : "0x" + std::string(s));
+  auto id = parse_number<uint64_t>(hex);
+  if (!id) return std::nullopt;
+  return static_cast<int64_t>(*id);
 }
 
 std::optional<std::vector<uint16_t>> parse_ports(std::string_view list) {
@@ -81,8 +92,10 @@ std::optional<int> parse(std::span<const std::string_view> args, AnalyzeOptions&
         o.format = OutputFormat::text;
       else if (v == "jsonl" || v == "json")
         o.format = OutputFormat::jsonl;
+      else if (v == "summary")
+        o.summary = true;
       else
-        return usage_error("--format takes text or jsonl");
+        return usage_error("--format takes text, jsonl or summary");
     } else if (a == "-w" || a == "--write") {
       auto v = value(a);
       if (!v) return usage_error("-w needs a file name");
@@ -116,11 +129,11 @@ std::optional<int> parse(std::span<const std::string_view> args, AnalyzeOptions&
         o.color = AnalyzeOptions::Color::never;
       else
         return usage_error("--color takes auto, always or never");
-    } else if (a == "--session") {
+    } else if (a == "--session" || a == "--timeline") {
       auto v = value(a);
-      auto id = v ? parse_number<uint64_t>(v->starts_with("0x") ? *v : "0x" + std::string(*v)) : std::nullopt;
-      if (!id) return usage_error("--session takes a session id in hex, e.g. 0x100000abc0000");
-      o.filter.session = static_cast<int64_t>(*id);
+      auto id = v ? parse_session_id(*v) : std::nullopt;
+      if (!id) return usage_error(std::string(a) + " takes a session id in hex, e.g. 0x100000abc0000");
+      (a == "--session" ? o.filter.session : o.timeline) = *id;
     } else if (a == "--op") {
       auto v = value(a);
       const OpCodeInfo* found = nullptr;
@@ -152,7 +165,9 @@ void print_analyze_help() {
   std::fputs(
       "usage: zkwire analyze [options] FILE...\n"
       "Decode the ZooKeeper client traffic in pcap or pcapng captures, one record per line.\n\n"
-      "  -f, --format text|jsonl  output format (default text; jsonl: one JSON object per line)\n"
+      "  -f, --format FORMAT      text (default), jsonl (one JSON object per record) or summary (one JSON\n"
+      "                           document: counts, latencies, anomalies, every session's story in numbers)\n"
+      "      --timeline SESSION   one session's story (connections, reconnects, errors, gaps, anomalies)\n"
       "  -w, --write FILE         write the records to FILE instead of stdout\n"
       "  -p, --port P[,P...]      server ports (default 2181); other flows are oriented by SYN or by\n"
       "                           which side sends request-shaped frames\n"
@@ -187,9 +202,16 @@ int run_analyze(std::span<const std::string_view> args) {
   o.render.color = o.format == OutputFormat::text &&
                    (o.color == AnalyzeOptions::Color::always || (o.color == AnalyzeOptions::Color::automatic && terminal));
 
+  // Decoded records flow: capture -> decoder -> inspector -> (filter -> output | summary | timeline).
   RecordOutput output(out, o.format, o.render);
   RecordFilter filter(o.filter, output);
-  SessionInspector inspector(o.inspector, filter);
+  TrafficSummary summary;
+  SessionTimeline timeline(o.timeline.value_or(0), out);
+  RecordConsumer& after_inspection = o.summary ? static_cast<RecordConsumer&>(summary)
+                                     : o.timeline ? static_cast<RecordConsumer&>(timeline)
+                                                  : static_cast<RecordConsumer&>(filter);
+  SessionInspector inspector(o.inspector, after_inspection);
+  SourceTotals totals;
   capture::CaptureOptions capture_options;
   capture_options.server_ports = o.ports;
   capture_options.classifier = orient_by_frame_shape;
@@ -200,6 +222,9 @@ int run_analyze(std::span<const std::string_view> args) {
     capture::CaptureReader reader(capture_options);
     capture::CaptureResult result = reader.run_file(file, flows);
     output.flush();
+    totals.packets += result.stats.packets;
+    totals.captured_bytes += result.stats.bytes;
+    totals.lost_bytes += result.stats.lost_bytes;
     if (result.error.failed()) {
       const std::string& message = result.error.message;
       bool names_file = message.find(file) != std::string::npos;
@@ -222,6 +247,12 @@ int run_analyze(std::span<const std::string_view> args) {
                    static_cast<unsigned long long>(result.stats.gaps));
   }
   output.flush();
+  if (o.summary) {
+    std::string document = summary.render(inspector, totals);
+    std::fwrite(document.data(), 1, document.size(), out);
+  }
+  if (o.timeline) timeline.finish();
+  std::fflush(out);
   if (out != stdout) std::fclose(out);
   return readable > 0 ? 0 : 1;
 }

@@ -69,7 +69,7 @@ void SessionInspector::flag(Anomaly a, const ConnectionState* c, int64_t session
   r.detail = detail;
   FlowLabels labels;
   if (c) labels = {c->client, c->server};
-  next_.consume(0, r, labels);
+  next_.consume(c ? c->id : 0, r, labels);
 }
 
 void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& flow) {
@@ -122,6 +122,7 @@ void SessionInspector::advance_to(Timestamp now) {
 
 void SessionInspector::on_connection_open(uint64_t id, const Record& r, const FlowLabels& flow) {
   ConnectionState& c = connections_[id];
+  c.id = id;
   c.client = flow.client;
   c.server = flow.server;
   c.opened = r.ts;

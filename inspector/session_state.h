@@ -48,6 +48,7 @@ struct SessionState {
 inline constexpr size_t kMaxRememberedConnections = 256;
 
 struct ConnectionState {
+  uint64_t id = 0;
   std::string client, server;
   Timestamp opened;
   bool started_mid_stream = false;

@@ -1,0 +1,197 @@
+// The summary's counters and its JSON document.
+#include "inspector/traffic_summary.h"
+
+#include <algorithm>
+#include <set>
+
+#include "decoder/error_codes.h"
+#include "decoder/opcodes.h"
+#include "output/json_emitter.h"
+
+namespace zkwire {
+namespace {
+
+std::string op_label(int32_t op) {
+  std::string_view name = opcode_name(op);
+  return name.empty() ? std::to_string(op) : std::string(name);
+}
+
+std::string err_label(int32_t err) {
+  std::string_view name = error_name(err);
+  return name.empty() ? std::to_string(err) : std::string(name);
+}
+
+}  // namespace
+
+void TrafficSummary::consume(uint64_t, const Record& r, const FlowLabels&) {
+  double ts = r.ts.seconds();
+  if (first_ts_ == 0 || ts < first_ts_) first_ts_ = ts;
+  last_ts_ = std::max(last_ts_, ts);
+  ++kinds_[std::string(record_kind_name(r.kind))];
+  switch (r.kind) {
+    case RecordKind::connection_open: ++connections_; return;
+    case RecordKind::decode_error: ++decode_errors_; break;
+    case RecordKind::capture_gap: ++gaps_; return;
+    case RecordKind::request: ++requests_by_op_[r.op]; break;
+    case RecordKind::reply:
+      if (r.err != 0) ++errors_by_code_[r.err];
+      if (r.latency_us >= 0) latency_by_op_[r.op].add(r.latency_us);
+      break;
+    default: break;
+  }
+  if (r.kind == RecordKind::connect_request || r.kind == RecordKind::connect_response ||
+      r.kind == RecordKind::request || r.kind == RecordKind::reply || r.kind == RecordKind::event ||
+      r.kind == RecordKind::decode_error) {
+    ++frames_;
+    frame_bytes_ += r.length + 4u;
+    bytes_by_dir_[r.dir == Direction::client_to_server ? 0 : 1] += r.length + 4u;
+  }
+}
+
+std::string TrafficSummary::render(const SessionInspector& inspector, const SourceTotals& totals) const {
+  std::string out;
+  JsonEmitter e(out);
+  auto number = [&](std::string_view key, int64_t v) {
+    e.key(key);
+    e.value_int(v);
+  };
+  e.begin_record();
+  e.key("source");
+  e.begin_object();
+  number("packets", static_cast<int64_t>(totals.packets));
+  number("captured_bytes", static_cast<int64_t>(totals.captured_bytes));
+  number("lost_bytes", static_cast<int64_t>(totals.lost_bytes));
+  e.key("first_ts");
+  e.value_double(first_ts_, 6);
+  e.key("last_ts");
+  e.value_double(last_ts_, 6);
+  e.end_object();
+
+  number("frames", static_cast<int64_t>(frames_));
+  number("frame_bytes", static_cast<int64_t>(frame_bytes_));
+  number("bytes_c2s", static_cast<int64_t>(bytes_by_dir_[0]));
+  number("bytes_s2c", static_cast<int64_t>(bytes_by_dir_[1]));
+  number("connections", static_cast<int64_t>(connections_));
+  number("sessions", static_cast<int64_t>(inspector.sessions().size()));
+  number("decode_errors", static_cast<int64_t>(decode_errors_));
+  number("capture_gaps", static_cast<int64_t>(gaps_));
+
+  e.key("records");
+  e.begin_object();
+  for (const auto& [kind, n] : kinds_) number(kind, static_cast<int64_t>(n));
+  e.end_object();
+
+  e.key("requests");
+  e.begin_object();
+  for (const auto& [op, n] : requests_by_op_) number(op_label(op), static_cast<int64_t>(n));
+  e.end_object();
+
+  e.key("errors");
+  e.begin_object();
+  for (const auto& [err, n] : errors_by_code_) number(err_label(err), static_cast<int64_t>(n));
+  e.end_object();
+
+  e.key("latency_us");
+  e.begin_object();
+  for (const auto& [op, h] : latency_by_op_) {
+    e.key(op_label(op));
+    e.begin_object();
+    number("count", static_cast<int64_t>(h.count()));
+    number("p50", h.percentile(0.50));
+    number("p90", h.percentile(0.90));
+    number("p99", h.percentile(0.99));
+    number("max", h.max());
+    e.end_object();
+  }
+  e.end_object();
+
+  e.key("anomalies");
+  e.begin_object();
+  for (const AnomalyInfo& a : all_anomalies()) {
+    uint64_t n = inspector.anomaly_counts()[static_cast<size_t>(a.anomaly)];
+    if (n) number(a.id, static_cast<int64_t>(n));
+  }
+  e.end_object();
+
+  // Sessions in the order they were first seen.
+  std::vector<const SessionState*> sessions;
+  for (const auto& [id, s] : inspector.sessions()) sessions.push_back(&s);
+  std::sort(sessions.begin(), sessions.end(), [](const SessionState* a, const SessionState* b) {
+    return a->first_seen.ns != b->first_seen.ns ? a->first_seen < b->first_seen : a->id < b->id;
+  });
+  e.key("per_session");
+  e.begin_array();
+  for (const SessionState* s : sessions) {
+    e.begin_object();
+    e.key("session");
+    e.value_hex(s->id);
+    number("timeout_ms", s->timeout_ms);
+    if (s->passwd_fingerprint) {
+      e.key("passwd_fingerprint");
+      e.value_hex(static_cast<int64_t>(*s->passwd_fingerprint >> 16));  // shortened: enough to compare
+    }
+    e.key("read_only");
+    e.value_bool(s->read_only);
+    e.key("first_ts");
+    e.value_double(s->first_seen.seconds(), 6);
+    e.key("last_ts");
+    e.value_double(s->last_seen.seconds(), 6);
+    number("connections", static_cast<int64_t>(s->connections_total));
+    number("reconnects", s->connections_total > 0 ? static_cast<int64_t>(s->connections_total - 1) : 0);
+    e.key("disconnected_s");
+    e.value_double(static_cast<double>(s->disconnected_us) / 1e6, 3);
+    std::set<std::string> servers;
+    for (const auto& c : s->connections) servers.insert(c.server);
+    e.key("servers");
+    e.begin_array();
+    for (const auto& server : servers) e.value_string(server);
+    e.end_array();
+    e.key("last_zxid_seen");
+    e.value_hex(s->client_last_zxid_seen);
+    e.key("max_zxid");
+    e.value_hex(s->max_zxid);
+    e.key("watches");
+    e.begin_object();
+    number("one_shot", static_cast<int64_t>(s->watches_one_shot));
+    number("persistent", static_cast<int64_t>(s->watches_persistent));
+    number("fired", static_cast<int64_t>(s->watches_fired));
+    e.end_object();
+    e.key("pings");
+    e.begin_object();
+    number("count", static_cast<int64_t>(s->pings));
+    number("rtt_avg_us", s->pings ? static_cast<int64_t>(s->ping_rtt_sum_us / s->pings) : 0);
+    number("rtt_max_us", s->ping_rtt_max_us);
+    e.end_object();
+    e.key("anomalies");
+    e.begin_object();
+    for (const AnomalyInfo& a : all_anomalies())
+      if (uint32_t n = s->anomalies[static_cast<size_t>(a.anomaly)]) number(a.id, n);
+    e.end_object();
+    e.key("connection_log");
+    e.begin_array();
+    for (const auto& c : s->connections) {
+      e.begin_object();
+      e.key("client");
+      e.value_string(c.client);
+      e.key("server");
+      e.value_string(c.server);
+      e.key("opened");
+      e.value_double(c.opened.seconds(), 6);
+      if (c.is_closed) {
+        e.key("closed");
+        e.value_double(c.closed.seconds(), 6);
+        e.key("close");
+        e.value_string(c.close_detail);
+        number("pending_at_close", c.pending_at_close);
+      }
+      e.end_object();
+    }
+    e.end_array();
+    e.end_object();
+  }
+  e.end_array();
+  e.end_record();
+  return out;
+}
+
+}  // namespace zkwire

@@ -1,0 +1,36 @@
+// Counts what passed (frames, bytes, ops, errors, latencies, anomalies) and renders the summary document.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "decoder/record.h"
+#include "inspector/latency_histogram.h"
+#include "inspector/session_inspector.h"
+
+namespace zkwire {
+
+// What the capture layer (or the proxy) knows that records do not carry.
+struct SourceTotals {
+  uint64_t packets = 0;
+  uint64_t captured_bytes = 0;
+  uint64_t lost_bytes = 0;
+};
+
+class TrafficSummary : public RecordConsumer {
+ public:
+  void consume(uint64_t connection, const Record& record, const FlowLabels& flow) override;
+  // The whole summary as one JSON document (docs/summary.md).
+  std::string render(const SessionInspector& inspector, const SourceTotals& totals) const;
+
+ private:
+  uint64_t frames_ = 0, frame_bytes_ = 0, connections_ = 0, decode_errors_ = 0, gaps_ = 0;
+  uint64_t bytes_by_dir_[2] = {0, 0};
+  std::map<std::string, uint64_t> kinds_;
+  std::map<int32_t, uint64_t> requests_by_op_;
+  std::map<int32_t, uint64_t> errors_by_code_;
+  std::map<int32_t, LatencyHistogram> latency_by_op_;
+  double first_ts_ = 0, last_ts_ = 0;
+};
+
+}  // namespace zkwire
