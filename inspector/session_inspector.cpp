@@ -113,11 +113,11 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
       break;
     default: break;
   }
-  if (r.ts.ns - last_check_.ns >= config_.check_interval_ms * 1'000'000) check_silences(r.ts);
+  if (check_due(r.ts)) check_silences(r.ts);
 }
 
 void SessionInspector::advance_to(Timestamp now) {
-  if (now.ns - last_check_.ns >= config_.check_interval_ms * 1'000'000) check_silences(now);
+  if (check_due(now)) check_silences(now);
 }
 
 void SessionInspector::on_connection_open(uint64_t id, const Record& r, const FlowLabels& flow) {
@@ -198,7 +198,7 @@ void SessionInspector::on_connect_response(ConnectionState& c, uint64_t id, cons
   s.recent_connects.push_back(r.ts);
   int64_t window_ns = config_.reconnect_storm_window_ms * 1'000'000;
   while (!s.recent_connects.empty() && r.ts.ns - s.recent_connects.front().ns > window_ns) s.recent_connects.pop_front();
-  if (s.recent_connects.size() >= config_.reconnect_storm_count && r.ts.ns - s.storm_reported_at.ns > window_ns) {
+  if (s.recent_connects.size() >= config_.reconnect_storm_count && (!s.storm_reported_at || r.ts.ns - s.storm_reported_at->ns > window_ns)) {
     s.storm_reported_at = r.ts;
     flag(Anomaly::reconnect_storm, &c, s.id, r.ts,
          "session " + hex(s.id) + " connected " + std::to_string(s.recent_connects.size()) + " times within " +
@@ -307,7 +307,7 @@ void SessionInspector::on_event(ConnectionState& c, uint64_t id, const Record& r
   s.recent_events.push_back(r.ts);
   int64_t window_ns = config_.watch_storm_window_ms * 1'000'000;
   while (!s.recent_events.empty() && r.ts.ns - s.recent_events.front().ns > window_ns) s.recent_events.pop_front();
-  if (s.recent_events.size() >= config_.watch_storm_count && r.ts.ns - s.watch_storm_reported_at.ns > window_ns) {
+  if (s.recent_events.size() >= config_.watch_storm_count && (!s.watch_storm_reported_at || r.ts.ns - s.watch_storm_reported_at->ns > window_ns)) {
     s.watch_storm_reported_at = r.ts;
     flag(Anomaly::watch_storm, &c, s.id, r.ts,
          std::to_string(s.recent_events.size()) + " watch notifications to session " + hex(s.id) + " within " +

@@ -1,6 +1,7 @@
 // The session inspector: follows sessions across connections and flags what hurts in production.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -33,6 +34,9 @@ class SessionInspector : public RecordConsumer {
   void on_decode_trouble(ConnectionState& c, uint64_t id, const Record& r);
   void on_connection_close(ConnectionState& c, uint64_t id, const Record& r);
   void check_silences(Timestamp now);
+  bool check_due(Timestamp now) const {
+    return !last_check_ || now.ns - last_check_->ns >= config_.check_interval_ms * 1'000'000;
+  }
   SessionState& session(int64_t id, Timestamp ts);
   SessionConnection* session_connection(SessionState& s, uint64_t connection);
 
@@ -45,7 +49,7 @@ class SessionInspector : public RecordConsumer {
   std::unordered_map<int64_t, SessionState> sessions_;
   std::unordered_map<std::string, int64_t> server_max_zxid_;  // per server, from its replies and pings
   std::array<uint64_t, kAnomalyCount> anomaly_counts_{};
-  Timestamp last_check_{INT64_MIN};
+  std::optional<Timestamp> last_check_;
 };
 
 }  // namespace zkwire

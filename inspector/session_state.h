@@ -41,7 +41,7 @@ struct SessionState {
   int64_t ping_rtt_max_us = 0;
   int64_t disconnected_us = 0;  // time with no connection attached, between its connections
   std::deque<Timestamp> recent_connects, recent_events;
-  Timestamp storm_reported_at{INT64_MIN}, watch_storm_reported_at{INT64_MIN};
+  std::optional<Timestamp> storm_reported_at, watch_storm_reported_at;
   std::array<uint32_t, kAnomalyCount> anomalies{};
 };
 
