@@ -13,6 +13,7 @@
 #include "capture/capture_reader.h"
 #include "decoder/opcodes.h"
 #include "cli/flow_decoder.h"
+#include "config/config_loader.h"
 #include "cli/record_filter.h"
 #include "cli/record_output.h"
 #include "inspector/session_inspector.h"
@@ -31,8 +32,8 @@ struct AnalyzeOptions {
   std::vector<uint16_t> ports{2181};
   RenderOptions render;
   enum class Color { automatic, always, never } color = Color::automatic;
-  DecoderOptions decoder;
-  InspectorConfig inspector;
+  std::string config_file;
+  std::optional<uint32_t> max_frame;  // flags override the file
   FilterOptions filter;
 };
 
@@ -118,7 +119,11 @@ std::optional<int> parse(std::span<const std::string_view> args, AnalyzeOptions&
       auto v = value(a);
       auto n = v ? parse_number<uint32_t>(*v) : std::nullopt;
       if (!n || *n < 16) return usage_error("--max-frame takes a size in bytes (default 0xfffff, jute.maxbuffer)");
-      o.decoder.max_frame = *n;
+      o.max_frame = *n;
+    } else if (a == "-c" || a == "--config") {
+      auto v = value(a);
+      if (!v) return usage_error("--config takes a YAML file (see config/zkwire.example.yaml)");
+      o.config_file = std::string(*v);
     } else if (a == "--color") {
       auto v = value(a);
       if (v == "auto")
@@ -176,6 +181,8 @@ void print_analyze_help() {
       "      --data-prefix N      show the first N bytes of znode data\n"
       "      --max-frame N        largest legal frame (default 0xfffff, the server's jute.maxbuffer)\n"
       "      --color WHEN         auto (default: on a terminal), always, never\n"
+      "  -c, --config FILE        YAML configuration: decoder limits, inspector thresholds\n"
+      "                           (zkwire describe config prints every key with its default)\n"
       "filters (anomalies are always computed over everything):\n"
       "      --session ID         only records of this session (hex)\n"
       "      --op NAME            only requests and replies of this op (zkwire describe opcodes)\n"
@@ -189,6 +196,15 @@ void print_analyze_help() {
 int run_analyze(std::span<const std::string_view> args) {
   AnalyzeOptions o;
   if (auto status = parse(args, o)) return *status;
+  Config config;
+  if (!o.config_file.empty()) {
+    LoadedConfig loaded = load_config_file(o.config_file);
+    for (const ConfigProblem& p : loaded.problems) std::fprintf(stderr, "zkwire analyze: %s\n", p.to_string().c_str());
+    if (!loaded.problems.empty()) return 2;
+    config = loaded.config;
+  }
+  if (o.max_frame) config.decoder.max_frame = *o.max_frame;
+  config.inspector.max_frame = config.decoder.max_frame;
 
   std::FILE* out = stdout;
   if (!o.write_to.empty() && o.write_to != "-") {
@@ -210,7 +226,7 @@ int run_analyze(std::span<const std::string_view> args) {
   RecordConsumer& after_inspection = o.summary ? static_cast<RecordConsumer&>(summary)
                                      : o.timeline ? static_cast<RecordConsumer&>(timeline)
                                                   : static_cast<RecordConsumer&>(filter);
-  SessionInspector inspector(o.inspector, after_inspection);
+  SessionInspector inspector(config.inspector, after_inspection);
   SourceTotals totals;
   capture::CaptureOptions capture_options;
   capture_options.server_ports = o.ports;
@@ -218,7 +234,7 @@ int run_analyze(std::span<const std::string_view> args) {
 
   int readable = 0;
   for (const std::string& file : o.files) {
-    FlowDecoder flows(o.decoder, inspector);
+    FlowDecoder flows(config.decoder, inspector);
     capture::CaptureReader reader(capture_options);
     capture::CaptureResult result = reader.run_file(file, flows);
     output.flush();

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config_loader.h"
 #include "decoder/error_codes.h"
 #include "decoder/four_letter_words.h"
 #include "decoder/opcodes.h"
@@ -82,11 +83,13 @@ int run_describe(std::span<const std::string_view> args) {
     for (const AnomalyInfo& a : all_anomalies())
       rows.push_back({str(a.id), str(severity_name(a.severity)), str(a.description)});
     print_table({"anomaly", "severity", "what happened, and what usually causes it"}, rows, markdown);
+  } else if (table == "config") {
+    std::fputs(example_config_yaml().c_str(), stdout);
   } else if (table == "four-letter-words") {
     for (const FourLetterWord& w : all_four_letter_words()) rows.push_back({str(w.word), str(w.description)});
     print_table({"word", "meaning"}, rows, markdown);
   } else {
-    std::fputs("usage: zkwire describe opcodes|errors|records|decode-errors|anomalies|four-letter-words [--markdown]\n", stderr);
+    std::fputs("usage: zkwire describe opcodes|errors|records|decode-errors|anomalies|four-letter-words|config [--markdown]\n", stderr);
     return 2;
   }
   return 0;

@@ -15,7 +15,8 @@ void print_help() {
       "commands:\n"
       "  analyze FILE...     decode pcap/pcapng captures (zkwire analyze --help)\n"
       "  describe TABLE      print one of the protocol tables: opcodes, errors, records, decode-errors,\n"
-      "                      anomalies, four-letter-words (as markdown with --markdown)\n"
+      "                      anomalies, four-letter-words (as markdown with --markdown),\n"
+      "                      config (every configuration key with its default, as YAML)\n"
       "  describe-anomalies  the anomalies the session inspector flags (same as describe anomalies)\n",
       stdout);
 }

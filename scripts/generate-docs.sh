@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Writes docs/protocol-tables.md from the tables compiled into zkwire; with --check, fails if it is stale.
+# Writes docs/protocol-tables.md, docs/anomalies.md and config/zkwire.example.yaml from the tables compiled
+# into zkwire; with --check, fails if any is stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 zkwire=${ZKWIRE:-build/cli/zkwire}
@@ -33,8 +34,10 @@ anomalies=$(mktemp)
   echo
   "$zkwire" describe anomalies --markdown
 } > "$anomalies"
+example=$(mktemp)
+"$zkwire" describe config > "$example"
 status=0
-for pair in "$out:docs/protocol-tables.md" "$anomalies:docs/anomalies.md"; do
+for pair in "$out:docs/protocol-tables.md" "$anomalies:docs/anomalies.md" "$example:config/zkwire.example.yaml"; do
   generated=${pair%%:*} target=${pair#*:}
   if [ "${1:-}" = --check ]; then
     if ! diff -u "$target" "$generated"; then
