@@ -1,6 +1,8 @@
 // The read, parse and reassemble loop shared by files and live interfaces.
 #include "capture/capture_reader.h"
 
+#include <ctime>
+
 #include "capture/flow_table.h"
 #include "capture/packet_parser.h"
 #include "capture/pcap_source.h"
@@ -31,8 +33,12 @@ CaptureResult drain(PcapSource& source, const CaptureOptions& options, FlowSink&
           case ParseResult::malformed: ++stats.malformed; break;
         }
         break;
-      case NextOutcome::timeout:
+      case NextOutcome::timeout: {
+        timespec now{};
+        clock_gettime(CLOCK_REALTIME, &now);
+        sink.on_idle({int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec});
         break;
+      }
       case NextOutcome::end:
       case NextOutcome::error:
         reading = false;

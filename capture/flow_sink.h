@@ -21,6 +21,8 @@ class FlowSink {
   virtual void on_flow_gap(uint64_t flow_id, Direction direction, uint64_t missing_bytes,
                            Timestamp at) = 0;
   virtual void on_flow_close(uint64_t flow_id, const FlowClose& close, Timestamp at) = 0;
+  // A live source had no packet for a while: time still moves on (wall clock), for timers downstream.
+  virtual void on_idle(Timestamp /*now*/) {}
 };
 
 }  // namespace zkwire::capture

@@ -1,6 +1,8 @@
 // Opening captures with libpcap and turning its return codes into packets or error values.
 #include "capture/pcap_source.h"
 
+#include <poll.h>
+
 #include <pcap/pcap.h>
 
 #include <cerrno>
@@ -82,6 +84,7 @@ OpenedSource PcapSource::open_live(const std::string& interface, const std::stri
     return OpenedSource{nullptr, {kind, std::move(message)}};
   };
   if (pcap_activate(handle) < 0) return fail(CaptureErrorKind::cannot_open, "cannot capture");
+  if (pcap_setnonblock(handle, 1, errbuf) != 0) return fail(CaptureErrorKind::live_setup_failed, "cannot go non-blocking");
   if (!bpf_filter.empty()) {
     bpf_program program{};
     if (pcap_compile(handle, &program, bpf_filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
@@ -97,7 +100,14 @@ OpenedSource PcapSource::open_live(const std::string& interface, const std::stri
 NextOutcome PcapSource::next(RawPacket& out, CaptureError& error) {
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
-  switch (pcap_next_ex(handle_, &header, &data)) {
+  int got = pcap_next_ex(handle_, &header, &data);
+  if (got == 0 && live_) {
+    // Non-blocking live capture: wait here, bounded, so a stop request is seen within the timeout even
+    // when no packet ever comes (a blocking read may sleep through a signal).
+    pollfd ready{pcap_get_selectable_fd(handle_), POLLIN, 0};
+    poll(&ready, 1, live_read_timeout_ms);
+  }
+  switch (got) {
     case 1:
       ++packets_read_;
       out.ts.ns = static_cast<int64_t>(header->ts.tv_sec) * 1'000'000'000 +

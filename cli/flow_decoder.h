@@ -18,6 +18,7 @@ class FlowDecoder : public capture::FlowSink {
   void on_flow_data(uint64_t flow_id, Direction direction, std::span<const uint8_t> bytes, Timestamp at) override;
   void on_flow_gap(uint64_t flow_id, Direction direction, uint64_t missing_bytes, Timestamp at) override;
   void on_flow_close(uint64_t flow_id, const capture::FlowClose& close, Timestamp at) override;
+  void on_idle(Timestamp now) override { output_.tick(now); }
 
   uint64_t flows_seen() const { return flows_seen_; }
   uint64_t frames_decoded() const { return frames_decoded_; }

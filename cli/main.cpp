@@ -5,6 +5,7 @@
 
 #include "cli/analyze_command.h"
 #include "cli/describe_command.h"
+#include "cli/sniff_command.h"
 
 namespace {
 
@@ -13,7 +14,8 @@ void print_help() {
       "usage: zkwire COMMAND [options]\n"
       "A ZooKeeper wire decoder: every frame of the client protocol as a typed record.\n\n"
       "commands:\n"
-      "  analyze FILE...     decode pcap/pcapng captures (zkwire analyze --help)\n"
+      "  analyze FILE...     decode pcap/pcapng captures, follow sessions, flag anomalies (analyze --help)\n"
+      "  sniff -i IFACE      the same, live on an interface, until Ctrl-C (sniff --help)\n"
       "  describe TABLE      print one of the protocol tables: opcodes, errors, records, decode-errors,\n"
       "                      anomalies, four-letter-words (as markdown with --markdown),\n"
       "                      config (every configuration key with its default, as YAML)\n"
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
   std::string_view command = args[0];
   std::span<const std::string_view> rest(args.data() + 1, args.size() - 1);
   if (command == "analyze") return zkwire::run_analyze(rest);
+  if (command == "sniff") return zkwire::run_sniff(rest);
   if (command == "describe") return zkwire::run_describe(rest);
   if (command == "describe-anomalies") {
     std::vector<std::string_view> table{"anomalies"};

@@ -110,6 +110,8 @@ class RecordConsumer {
  public:
   virtual ~RecordConsumer() = default;
   virtual void consume(uint64_t connection, const Record& record, const FlowLabels& flow) = 0;
+  // Time moved on with no record (a quiet live source): stages with timers act on it and pass it on.
+  virtual void tick(Timestamp /*now*/) {}
 };
 
 }  // namespace zkwire

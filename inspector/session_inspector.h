@@ -20,6 +20,10 @@ class SessionInspector : public RecordConsumer {
   void consume(uint64_t connection, const Record& record, const FlowLabels& flow) override;
   // Capture or wall time moved on without a record (a live source): check the silences.
   void advance_to(Timestamp now);
+  void tick(Timestamp now) override {
+    advance_to(now);
+    next_.tick(now);
+  }
 
   const std::unordered_map<int64_t, SessionState>& sessions() const { return sessions_; }
   const std::array<uint64_t, kAnomalyCount>& anomaly_counts() const { return anomaly_counts_; }
