@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "capture/orientation.h"
@@ -21,6 +22,8 @@ struct CaptureOptions {
   int64_t idle_timeout_ns = 10LL * 60 * 1'000'000'000;
   // Flows tracked at once (closed ones included, briefly); the oldest is evicted beyond it.
   size_t max_flows = 100'000;
+  // Called now and then while a file is read, with about how many bytes of it have been read so far.
+  std::function<void(uint64_t file_bytes_read)> progress;
 };
 
 }  // namespace zkwire::capture

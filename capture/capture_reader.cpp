@@ -23,6 +23,8 @@ CaptureResult drain(PcapSource& source, const CaptureOptions& options, FlowSink&
       case NextOutcome::packet:
         ++stats.packets;
         stats.bytes += packet.bytes.size();
+        // A pcap record header is 16 bytes: close enough to the file position for a progress line.
+        if (options.progress && (stats.packets & 0xffff) == 0) options.progress(stats.bytes + 16 * stats.packets);
         switch (parse_packet(source.link_layer(), packet.bytes, packet.wire_length, segment)) {
           case ParseResult::tcp:
             ++stats.tcp_segments;
