@@ -1,7 +1,9 @@
 // One decoder per captured flow, and the connection_open / connection_close records around its frames.
 #include "cli/flow_decoder.h"
 
+#include "decoder/body.h"
 #include "decoder/frame_plausibility.h"
+#include "decoder/jute.h"
 
 namespace zkwire {
 
@@ -73,7 +75,28 @@ void FlowDecoder::on_flow_close(uint64_t flow_id, const capture::FlowClose& clos
   flows_.erase(it);
 }
 
+namespace {
+
+// A first frame that is exactly a ConnectRequest (client) or ConnectResponse (server). The handshake has no
+// request or reply header, and a ConnectRequest even passes for a reply, so headers alone cannot tell.
+template <class Handshake>
+bool is_handshake(std::span<const uint8_t> bytes) {
+  if (bytes.size() < 4) return false;
+  int32_t length = peek_i32(bytes.data());
+  if (length <= 0 || bytes.size() - 4 < static_cast<size_t>(length)) return false;
+  Handshake handshake;
+  size_t consumed = 0;
+  return decode_record(bytes.subspan(4, static_cast<size_t>(length)), handshake, &consumed) &&
+         consumed == static_cast<size_t>(length);
+}
+
+}  // namespace
+
 capture::Orientation orient_by_frame_shape(std::span<const uint8_t> from_a, std::span<const uint8_t> from_b) {
+  // A capture that missed only the SYNs starts with the handshake: the side that opens it is the client.
+  bool a_connects = is_handshake<ConnectRequest>(from_a) && !is_handshake<ConnectResponse>(from_a);
+  bool b_connects = is_handshake<ConnectRequest>(from_b) && !is_handshake<ConnectResponse>(from_b);
+  if (a_connects != b_connects) return a_connects ? capture::Orientation::a_is_client : capture::Orientation::b_is_client;
   constexpr uint32_t kMaxFrame = 0xfffff;
   auto looks = [](Direction as, std::span<const uint8_t> bytes) {
     return plausible_frame(as, bytes, kMaxFrame, false) == Plausibility::yes;

@@ -5,6 +5,7 @@
 
 #include "cli/analyze_command.h"
 #include "cli/describe_command.h"
+#include "cli/proxy_command.h"
 #include "cli/sniff_command.h"
 
 namespace {
@@ -16,6 +17,7 @@ void print_help() {
       "commands:\n"
       "  analyze FILE...     decode pcap/pcapng captures, follow sessions, flag anomalies (analyze --help)\n"
       "  sniff -i IFACE      the same, live on an interface, until Ctrl-C (sniff --help)\n"
+      "  proxy               relay clients to an ensemble, decoding and inspecting live (proxy --help)\n"
       "  describe TABLE      print one of the protocol tables: opcodes, errors, records, decode-errors,\n"
       "                      anomalies, four-letter-words (as markdown with --markdown),\n"
       "                      config (every configuration key with its default, as YAML)\n"
@@ -35,6 +37,7 @@ int main(int argc, char** argv) {
   std::span<const std::string_view> rest(args.data() + 1, args.size() - 1);
   if (command == "analyze") return zkwire::run_analyze(rest);
   if (command == "sniff") return zkwire::run_sniff(rest);
+  if (command == "proxy") return zkwire::run_proxy(rest);
   if (command == "describe") return zkwire::run_describe(rest);
   if (command == "describe-anomalies") {
     std::vector<std::string_view> table{"anomalies"};

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cli/record_filter.h"
-#include "cli/record_output.h"
+#include "output/record_output.h"
 
 namespace zkwire {
 

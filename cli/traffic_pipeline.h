@@ -8,7 +8,7 @@
 #include "capture/capture_reader.h"
 #include "cli/flow_decoder.h"
 #include "cli/record_filter.h"
-#include "cli/record_output.h"
+#include "output/record_output.h"
 #include "cli/traffic_options.h"
 #include "config/config_keys.h"
 #include "inspector/session_inspector.h"

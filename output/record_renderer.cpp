@@ -330,6 +330,9 @@ void render_jsonl(const Record& r, const FlowLabels& flow, const RenderOptions& 
     e.value_int(static_cast<int64_t>(r.offset));
     e.key("len");
     e.value_int(r.length);
+  } else if (r.kind == RecordKind::stream_resync) {
+    e.key("offset");  // the boundary found: where decoding starts again (docs/output.md)
+    e.value_int(static_cast<int64_t>(r.offset));
   }
   render_details(e, f, r);
   e.end_record();

@@ -1,5 +1,5 @@
 // Buffered rendering of records to a stdio stream.
-#include "cli/record_output.h"
+#include "output/record_output.h"
 
 namespace zkwire {
 

@@ -1,0 +1,247 @@
+// Admin endpoint handlers: Prometheus text for /metrics, JSON for the rest.
+#include "proxy/admin_server.h"
+
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+
+#include <cstring>
+
+#include "decoder/error_codes.h"
+#include "decoder/opcodes.h"
+#include "output/json_emitter.h"
+#include "proxy/proxy_server.h"
+
+namespace zkwire {
+namespace {
+
+std::string op_label(int32_t op) {
+  std::string_view name = opcode_name(op);
+  return name.empty() ? std::to_string(op) : std::string(name);
+}
+
+void line(std::string& out, std::string_view name, std::string_view labels, double value) {
+  out += name;
+  if (!labels.empty()) {
+    out += '{';
+    out += labels;
+    out += '}';
+  }
+  char buf[48];
+  std::snprintf(buf, sizeof buf, " %.17g\n", value);
+  out += buf;
+}
+
+void help(std::string& out, std::string_view name, std::string_view type, std::string_view text) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += text;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+}  // namespace
+
+AdminServer::AdminServer(event_base* base, const ProxyServer& proxy) : http_(evhttp_new(base)), proxy_(proxy) {
+  evhttp_set_gencb(http_, handle, this);
+  evhttp_set_allowed_methods(http_, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+}
+
+AdminServer::~AdminServer() { evhttp_free(http_); }
+
+bool AdminServer::listen(const std::string& host_port, std::string& error) {
+  size_t colon = host_port.rfind(':');
+  if (colon == std::string::npos) {
+    error = "admin address must be host:port, got '" + host_port + "'";
+    return false;
+  }
+  std::string host = host_port.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  int port = std::atoi(host_port.c_str() + colon + 1);
+  if (evhttp_bind_socket(http_, host.c_str(), static_cast<uint16_t>(port)) != 0) {
+    error = "cannot bind the admin endpoint to " + host_port + ": " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+void AdminServer::handle(evhttp_request* request, void* arg) {
+  auto* self = static_cast<AdminServer*>(arg);
+  std::string path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(request)) ?: "/";
+  std::string body, type = "application/json";
+  int status = HTTP_OK;
+  if (path == "/metrics") {
+    body = self->metrics();
+    type = "text/plain; version=0.0.4";
+  } else if (path == "/sessions") {
+    body = self->sessions();
+  } else if (path == "/connections") {
+    body = self->connections();
+  } else if (path == "/config") {
+    body = self->config();
+  } else if (path == "/healthz") {
+    bool any_up = false;
+    for (const Upstream& u : self->proxy_.pool().servers()) any_up = any_up || u.state == UpstreamState::up;
+    status = any_up && !self->proxy_.draining() ? HTTP_OK : 503;
+    body = status == HTTP_OK ? "{\"status\":\"ok\"}\n" : "{\"status\":\"unavailable\"}\n";
+  } else {
+    status = HTTP_NOTFOUND;
+    body = "{\"error\":\"not found\",\"paths\":[\"/metrics\",\"/sessions\",\"/connections\",\"/healthz\",\"/config\"]}\n";
+  }
+  evhttp_add_header(evhttp_request_get_output_headers(request), "Content-Type", type.c_str());
+  evbuffer* out = evbuffer_new();
+  evbuffer_add(out, body.data(), body.size());
+  evhttp_send_reply(request, status, status == HTTP_OK ? "OK" : "Error", out);
+  evbuffer_free(out);
+}
+
+std::string AdminServer::metrics() const {
+  const ProxyMetrics& m = proxy_.metrics();
+  std::string out;
+  help(out, "zkwire_connections_opened_total", "counter", "client connections relayed to a server");
+  line(out, "zkwire_connections_opened_total", "", static_cast<double>(m.connections_opened));
+  help(out, "zkwire_connections", "gauge", "client connections open now");
+  line(out, "zkwire_connections", "", static_cast<double>(proxy_.relays().size()));
+  help(out, "zkwire_sessions", "gauge", "sessions the inspector knows");
+  line(out, "zkwire_sessions", "", static_cast<double>(proxy_.inspector().sessions().size()));
+  help(out, "zkwire_frames_total", "counter", "decoded frames by direction");
+  line(out, "zkwire_frames_total", "dir=\"c2s\"", static_cast<double>(m.frames[0]));
+  line(out, "zkwire_frames_total", "dir=\"s2c\"", static_cast<double>(m.frames[1]));
+  help(out, "zkwire_bytes_total", "counter", "bytes relayed by direction");
+  line(out, "zkwire_bytes_total", "dir=\"c2s\"", static_cast<double>(m.bytes[0]));
+  line(out, "zkwire_bytes_total", "dir=\"s2c\"", static_cast<double>(m.bytes[1]));
+  help(out, "zkwire_decode_errors_total", "counter", "frames that did not decode (they were still relayed)");
+  line(out, "zkwire_decode_errors_total", "", static_cast<double>(m.decode_errors));
+  help(out, "zkwire_requests_total", "counter", "requests by op");
+  for (const auto& [op, n] : m.requests_by_op) line(out, "zkwire_requests_total", "op=\"" + op_label(op) + "\"", static_cast<double>(n));
+  help(out, "zkwire_errors_total", "counter", "error replies by op and err_name");
+  for (const auto& [key, n] : m.errors_by_op) {
+    std::string_view err = error_name(key.second);
+    line(out, "zkwire_errors_total",
+         "op=\"" + op_label(key.first) + "\",err=\"" + (err.empty() ? std::to_string(key.second) : std::string(err)) + "\"",
+         static_cast<double>(n));
+  }
+  help(out, "zkwire_request_latency_us", "summary", "request latency through the proxy in microseconds, by op");
+  for (const auto& [op, h] : m.latency_by_op) {
+    std::string op_text = "op=\"" + op_label(op) + "\"";
+    for (double q : {0.5, 0.9, 0.99})
+      line(out, "zkwire_request_latency_us", op_text + ",quantile=\"" + std::to_string(q).substr(0, 4) + "\"",
+           static_cast<double>(h.percentile(q)));
+    line(out, "zkwire_request_latency_us_count", op_text, static_cast<double>(h.count()));
+  }
+  help(out, "zkwire_anomalies_total", "counter", "anomalies flagged by id (docs/anomalies.md)");
+  for (const AnomalyInfo& a : all_anomalies())
+    line(out, "zkwire_anomalies_total", "anomaly=\"" + std::string(a.id) + "\"",
+         static_cast<double>(m.anomalies[static_cast<size_t>(a.anomaly)]));
+  help(out, "zkwire_upstream_up", "gauge", "1 when the server is taking clients, 0 when ejected");
+  help(out, "zkwire_upstream_connections", "gauge", "client connections relayed to each server now");
+  help(out, "zkwire_upstream_failures_total", "counter", "failed connection attempts per server");
+  for (const Upstream& u : proxy_.pool().servers()) {
+    std::string label = "server=\"" + u.address.text + "\"";
+    line(out, "zkwire_upstream_up", label, u.state == UpstreamState::up ? 1 : 0);
+    line(out, "zkwire_upstream_connections", label, u.connections);
+    line(out, "zkwire_upstream_failures_total", label, static_cast<double>(u.failures_total));
+  }
+  return out;
+}
+
+std::string AdminServer::sessions() const {
+  std::string out;
+  JsonEmitter e(out);
+  e.begin_record();
+  e.key("sessions");
+  e.begin_array();
+  for (const auto& [id, s] : proxy_.inspector().sessions()) {
+    e.begin_object();
+    e.key("session");
+    e.value_hex(id);
+    e.key("timeout_ms");
+    e.value_int(s.timeout_ms);
+    e.key("read_only");
+    e.value_bool(s.read_only);
+    e.key("connections");
+    e.value_int(static_cast<int64_t>(s.connections_total));
+    e.key("attached");
+    e.value_bool(s.owner.has_value());
+    e.key("server");
+    if (!s.connections.empty() && s.owner)
+      e.value_string(s.connections.back().server);
+    else
+      e.value_null();
+    e.key("max_zxid");
+    e.value_hex(s.max_zxid);
+    e.key("ended");
+    e.value_bool(s.ended);
+    e.end_object();
+  }
+  e.end_array();
+  e.end_record();
+  return out;
+}
+
+std::string AdminServer::connections() const {
+  std::string out;
+  JsonEmitter e(out);
+  e.begin_record();
+  e.key("connections");
+  e.begin_array();
+  for (const auto& [id, relay] : proxy_.relays()) {
+    e.begin_object();
+    e.key("id");
+    e.value_int(static_cast<int64_t>(id));
+    e.key("client");
+    e.value_string(relay->client_address());
+    e.key("server");
+    e.value_string(relay->upstream_address());
+    e.key("session");
+    e.value_hex(relay->session());
+    e.key("pending");
+    e.value_int(static_cast<int64_t>(relay->pending_requests()));
+    e.key("bytes_c2s");
+    e.value_int(static_cast<int64_t>(relay->bytes_up()));
+    e.key("bytes_s2c");
+    e.value_int(static_cast<int64_t>(relay->bytes_down()));
+    e.end_object();
+  }
+  e.end_array();
+  e.end_record();
+  return out;
+}
+
+std::string AdminServer::config() const {
+  const ProxyOptions& o = proxy_.options();
+  std::string out;
+  JsonEmitter e(out);
+  e.begin_record();
+  e.key("listen");
+  e.begin_array();
+  for (const auto& l : o.listen) e.value_string(l);
+  e.end_array();
+  e.key("upstreams");
+  e.begin_array();
+  for (const auto& u : proxy_.pool().servers()) e.value_string(u.address.text);
+  e.end_array();
+  e.key("policy");
+  e.value_string(policy_name(o.pool.policy));
+  e.key("failure_limit");
+  e.value_int(o.pool.failure_limit);
+  e.key("retry_timeout_ms");
+  e.value_int(o.pool.retry_timeout_ms);
+  e.key("connect_timeout_ms");
+  e.value_int(o.connect_timeout_ms);
+  e.key("high_watermark");
+  e.value_int(static_cast<int64_t>(o.high_watermark));
+  e.key("low_watermark");
+  e.value_int(static_cast<int64_t>(o.low_watermark));
+  e.key("max_connections");
+  e.value_int(o.max_connections);
+  e.key("admin");
+  e.value_string(o.admin);
+  e.end_record();
+  return out;
+}
+
+}  // namespace zkwire

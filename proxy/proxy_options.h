@@ -1,0 +1,28 @@
+// What `zkwire proxy` is told: where to listen, where to forward, and the limits it keeps.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "proxy/upstream_pool.h"
+
+namespace zkwire {
+
+enum class OversizedFrameAction : uint8_t { flag, close };
+
+struct ProxyOptions {
+  std::vector<std::string> listen{"127.0.0.1:2181"};
+  std::vector<std::string> upstreams;
+  PoolOptions pool;
+  int64_t connect_timeout_ms = 1'000;  // per upstream attempt, before the next server is tried
+  size_t high_watermark = 256u << 10;  // stop reading a side when the other's output holds this much
+  size_t low_watermark = 64u << 10;  // and resume below this
+  uint32_t max_connections = 10'000;
+  int64_t drain_timeout_ms = 5'000;  // on SIGTERM: how long pending requests may take to finish
+  OversizedFrameAction oversized_frame = OversizedFrameAction::flag;
+  std::string admin;  // "127.0.0.1:9181"; empty: no admin endpoint
+  std::string log_traffic;  // decoded traffic and anomalies as JSON lines: a file, "-" for stdout, empty: none
+};
+
+}  // namespace zkwire

@@ -1,0 +1,171 @@
+// The proxy's lifecycle: listen, accept into relays, reap finished ones, drain on SIGTERM.
+#include "proxy/proxy_server.h"
+
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+
+#include "proxy/admin_server.h"
+
+namespace zkwire {
+
+ProxyServer::ProxyServer(ProxyOptions options, Config config)
+    : options_(std::move(options)), config_(config), base_(event_base_new()) {}
+
+ProxyServer::~ProxyServer() {
+  relays_.clear();
+  finished_relays_.clear();
+  admin_.reset();
+  for (evconnlistener* l : listeners_) evconnlistener_free(l);
+  for (event* e : signals_) event_free(e);
+  if (reaper_) event_free(reaper_);
+  if (ticker_) event_free(ticker_);
+  log_.reset();
+  if (log_file_ && log_file_ != stdout) std::fclose(log_file_);
+  event_base_free(base_);
+}
+
+bool ProxyServer::start() {
+  std::string error;
+  std::vector<SocketAddress> servers;
+  for (const std::string& u : options_.upstreams) {
+    auto address = resolve_address(u, error);
+    if (!address) {
+      std::fprintf(stderr, "zkwire proxy: upstream %s\n", error.c_str());
+      return false;
+    }
+    servers.push_back(*address);
+  }
+  if (servers.empty()) {
+    std::fprintf(stderr, "zkwire proxy: no upstream servers (--upstream host:port,...)\n");
+    return false;
+  }
+  pool_ = std::make_unique<UpstreamPool>(std::move(servers), options_.pool);
+
+  if (!options_.log_traffic.empty()) {
+    log_file_ = options_.log_traffic == "-" ? stdout : std::fopen(options_.log_traffic.c_str(), "a");
+    if (!log_file_) {
+      std::fprintf(stderr, "zkwire proxy: cannot write %s: %s\n", options_.log_traffic.c_str(), std::strerror(errno));
+      return false;
+    }
+    log_ = std::make_unique<RecordOutput>(log_file_, OutputFormat::jsonl, RenderOptions{});
+  }
+  fanout_.metrics = &metrics_;
+  fanout_.log = log_.get();
+  inspector_ = std::make_unique<SessionInspector>(config_.inspector, fanout_);
+
+  for (const std::string& l : options_.listen) {
+    auto address = resolve_address(l, error);
+    if (!address) {
+      std::fprintf(stderr, "zkwire proxy: listen %s\n", error.c_str());
+      return false;
+    }
+    evconnlistener* listener =
+        evconnlistener_new_bind(base_, accept_cb, this, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024,
+                                address->get(), static_cast<int>(address->length));
+    if (!listener) {
+      std::fprintf(stderr, "zkwire proxy: cannot listen on %s: %s\n", l.c_str(), std::strerror(errno));
+      return false;
+    }
+    listeners_.push_back(listener);
+  }
+  if (!options_.admin.empty()) {
+    admin_ = std::make_unique<AdminServer>(base_, *this);
+    if (!admin_->listen(options_.admin, error)) {
+      std::fprintf(stderr, "zkwire proxy: %s\n", error.c_str());
+      return false;
+    }
+  }
+  reaper_ = event_new(base_, -1, 0, reap_cb, this);
+  ticker_ = event_new(base_, -1, EV_PERSIST, tick_cb, this);
+  timeval second{0, 250'000};
+  event_add(ticker_, &second);
+  for (int signal : {SIGTERM, SIGINT}) {
+    event* e = evsignal_new(base_, signal, signal_cb, this);
+    event_add(e, nullptr);
+    signals_.push_back(e);
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  return true;
+}
+
+int ProxyServer::run() {
+  std::fprintf(stderr, "zkwire proxy: listening on");
+  for (const auto& l : options_.listen) std::fprintf(stderr, " %s", l.c_str());
+  std::fprintf(stderr, ", forwarding to %zu server(s) (%s)%s%s\n", pool_->servers().size(),
+               std::string(policy_name(options_.pool.policy)).c_str(), options_.admin.empty() ? "" : ", admin on ",
+               options_.admin.c_str());
+  event_base_dispatch(base_);
+  if (log_) log_->flush();
+  return 0;
+}
+
+void ProxyServer::accept_cb(evconnlistener*, evutil_socket_t fd, sockaddr* address, int, void* arg) {
+  static_cast<ProxyServer*>(arg)->on_accept(fd, address);
+}
+
+void ProxyServer::on_accept(evutil_socket_t fd, sockaddr* address) {
+  if (draining_ || relays_.size() >= options_.max_connections) {
+    close(fd);  // over the limit: the client sees the connection refused-ish and tries another server
+    return;
+  }
+  evutil_make_socket_nonblocking(fd);
+  uint64_t id = next_id_++;
+  RelayContext context{base_, &options_, &config_.decoder, pool_.get(), inspector_.get(),
+                       [this](uint64_t done) { on_relay_finished(done); }};
+  auto relay = std::make_unique<Relay>(std::move(context), id, fd, address_text(address));
+  Relay& r = *relay;
+  relays_.emplace(id, std::move(relay));
+  r.start();
+}
+
+// A relay cannot be destroyed inside its own callback: it is parked, and freed on the next loop turn.
+void ProxyServer::on_relay_finished(uint64_t id) {
+  auto it = relays_.find(id);
+  if (it == relays_.end()) return;
+  finished_relays_.push_back(std::move(it->second));
+  relays_.erase(it);
+  event_active(reaper_, 0, 0);
+}
+
+void ProxyServer::reap_cb(evutil_socket_t, short, void* arg) {
+  auto* self = static_cast<ProxyServer*>(arg);
+  self->finished_relays_.clear();
+  if (self->draining_ && self->relays_.empty()) event_base_loopexit(self->base_, nullptr);
+}
+
+void ProxyServer::tick_cb(evutil_socket_t, short, void* arg) {
+  auto* self = static_cast<ProxyServer*>(arg);
+  timeval tv{};
+  event_base_gettimeofday_cached(self->base_, &tv);
+  self->inspector_->advance_to({int64_t{tv.tv_sec} * 1'000'000'000 + int64_t{tv.tv_usec} * 1000});
+  if (self->log_) self->log_->flush();
+}
+
+void ProxyServer::signal_cb(evutil_socket_t signal, short, void* arg) {
+  auto* self = static_cast<ProxyServer*>(arg);
+  if (self->draining_) {
+    std::fprintf(stderr, "zkwire proxy: second signal %d, stopping now\n", static_cast<int>(signal));
+    event_base_loopexit(self->base_, nullptr);
+    return;
+  }
+  self->begin_drain();
+}
+
+// Stop accepting, let pending requests finish (bounded), then exit.
+void ProxyServer::begin_drain() {
+  draining_ = true;
+  for (evconnlistener* l : listeners_) evconnlistener_disable(l);
+  std::fprintf(stderr, "zkwire proxy: draining %zu connection(s) for up to %lld ms\n", relays_.size(),
+               static_cast<long long>(options_.drain_timeout_ms));
+  std::vector<Relay*> open;
+  for (auto& [id, relay] : relays_) open.push_back(relay.get());
+  for (Relay* relay : open) relay->close_when_idle();
+  timeval limit{options_.drain_timeout_ms / 1000, (options_.drain_timeout_ms % 1000) * 1000};
+  event_base_loopexit(base_, &limit);
+  if (relays_.empty()) event_active(reaper_, 0, 0);
+}
+
+}  // namespace zkwire

@@ -1,0 +1,80 @@
+// The proxy: one libevent loop, its listeners, the upstream pool, every relay, and the record pipeline.
+#pragma once
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "output/record_output.h"
+#include "config/config_keys.h"
+#include "inspector/session_inspector.h"
+#include "proxy/proxy_metrics.h"
+#include "proxy/proxy_options.h"
+#include "proxy/relay.h"
+#include "proxy/upstream_pool.h"
+
+namespace zkwire {
+
+class AdminServer;
+
+class ProxyServer {
+ public:
+  ProxyServer(ProxyOptions options, Config config);
+  ~ProxyServer();
+
+  // Resolves, binds and listens; false (after printing why) when it cannot.
+  bool start();
+  // Runs until SIGTERM/SIGINT and the bounded drain that follows. Returns the exit status.
+  int run();
+
+  const ProxyOptions& options() const { return options_; }
+  const UpstreamPool& pool() const { return *pool_; }
+  const ProxyMetrics& metrics() const { return metrics_; }
+  const SessionInspector& inspector() const { return *inspector_; }
+  const std::unordered_map<uint64_t, std::unique_ptr<Relay>>& relays() const { return relays_; }
+  bool draining() const { return draining_; }
+
+ private:
+  // Records go to the metrics and, when asked, to the traffic log; the inspector sits in front of both.
+  struct Fanout : RecordConsumer {
+    ProxyMetrics* metrics = nullptr;
+    RecordOutput* log = nullptr;
+    void consume(uint64_t c, const Record& r, const FlowLabels& f) override {
+      metrics->consume(c, r, f);
+      if (log) log->consume(c, r, f);
+    }
+  };
+
+  static void accept_cb(evconnlistener* listener, evutil_socket_t fd, sockaddr* address, int length, void* arg);
+  static void signal_cb(evutil_socket_t signal, short, void* arg);
+  static void reap_cb(evutil_socket_t, short, void* arg);
+  static void tick_cb(evutil_socket_t, short, void* arg);
+  void on_accept(evutil_socket_t fd, sockaddr* address);
+  void on_relay_finished(uint64_t id);
+  void begin_drain();
+
+  ProxyOptions options_;
+  Config config_;
+  event_base* base_ = nullptr;
+  std::vector<evconnlistener*> listeners_;
+  std::unique_ptr<UpstreamPool> pool_;
+  std::FILE* log_file_ = nullptr;
+  std::unique_ptr<RecordOutput> log_;
+  ProxyMetrics metrics_;
+  Fanout fanout_;
+  std::unique_ptr<SessionInspector> inspector_;
+  std::unique_ptr<AdminServer> admin_;
+  std::unordered_map<uint64_t, std::unique_ptr<Relay>> relays_;
+  std::vector<std::unique_ptr<Relay>> finished_relays_;
+  event* reaper_ = nullptr;
+  event* ticker_ = nullptr;
+  std::vector<event*> signals_;
+  uint64_t next_id_ = 1;
+  bool draining_ = false;
+};
+
+}  // namespace zkwire

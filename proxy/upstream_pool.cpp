@@ -1,0 +1,76 @@
+// Policies and the failure/ejection bookkeeping of the upstream pool.
+#include "proxy/upstream_pool.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace zkwire {
+
+std::string_view policy_name(BalancePolicy p) {
+  switch (p) {
+    case BalancePolicy::least_connections: return "least_connections";
+    case BalancePolicy::round_robin: return "round_robin";
+    case BalancePolicy::random: return "random";
+  }
+  return "";
+}
+
+std::string_view upstream_state_name(UpstreamState s) { return s == UpstreamState::up ? "up" : "ejected"; }
+
+UpstreamPool::UpstreamPool(std::vector<SocketAddress> servers, PoolOptions options) : options_(options) {
+  for (auto& address : servers) servers_.push_back(Upstream{std::move(address)});
+}
+
+std::vector<size_t> UpstreamPool::order_for_new_client(Timestamp now) {
+  for (Upstream& u : servers_)
+    if (u.state == UpstreamState::ejected && now >= u.ejected_until) {
+      u.state = UpstreamState::up;  // its retry timeout is over: give it another chance
+      u.consecutive_failures = 0;
+    }
+  std::vector<size_t> order(servers_.size());
+  std::iota(order.begin(), order.end(), 0);
+  if (order.empty()) return order;
+  switch (options_.policy) {
+    case BalancePolicy::least_connections:
+      // Stable, so ties go to the earliest listed server and then rotate through connected() counts.
+      std::stable_sort(order.begin(), order.end(),
+                       [this](size_t a, size_t b) { return servers_[a].connections < servers_[b].connections; });
+      break;
+    case BalancePolicy::round_robin:
+      std::rotate(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(next_round_robin_ % order.size()),
+                  order.end());
+      ++next_round_robin_;
+      break;
+    case BalancePolicy::random:
+      std::shuffle(order.begin(), order.end(), random_);
+      break;
+  }
+  std::stable_partition(order.begin(), order.end(),
+                        [this](size_t i) { return servers_[i].state == UpstreamState::up; });
+  return order;
+}
+
+void UpstreamPool::connected(size_t server) {
+  Upstream& u = servers_[server];
+  ++u.connections;
+  ++u.connections_total;
+  u.consecutive_failures = 0;
+  u.state = UpstreamState::up;
+}
+
+void UpstreamPool::failed(size_t server, Timestamp now) {
+  Upstream& u = servers_[server];
+  ++u.failures_total;
+  if (++u.consecutive_failures >= options_.failure_limit && u.state == UpstreamState::up) {
+    u.state = UpstreamState::ejected;
+    u.ejected_until = {now.ns + options_.retry_timeout_ms * 1'000'000};
+    ++u.ejections_total;
+  }
+}
+
+void UpstreamPool::released(size_t server) {
+  Upstream& u = servers_[server];
+  if (u.connections > 0) --u.connections;
+}
+
+}  // namespace zkwire
