@@ -25,7 +25,7 @@ void print_proxy_help() {
       "  --close-oversized          close a connection that sends a frame above max_frame (default: flag it)\n"
       "  --admin HOST:PORT          admin HTTP endpoint: /metrics /sessions /connections /healthz /config\n"
       "  --log-traffic FILE|-       decoded traffic and anomalies as JSON lines (docs/output.md)\n"
-      "  -c, --config FILE          YAML: decoder limits and inspector thresholds (zkwire describe config)\n"
+      "  -c, --config FILE          YAML configuration (every key: zkwire describe config); flags override it\n"
       "  --check-config             check the configuration and exit\n",
       stdout);
 }
@@ -49,35 +49,49 @@ bool number(std::string_view s, T& out) {
 }  // namespace
 
 int run_proxy(std::span<const std::string_view> args) {
-  ProxyOptions options;
-  std::string config_file;
-  bool check_only = false;
-  bool listen_given = false;
   auto usage = [](const std::string& message) {
     std::fprintf(stderr, "zkwire proxy: %s\nTry 'zkwire proxy --help'.\n", message.c_str());
     return 2;
   };
+  // The file first, then the flags on top of it: flags override the file.
+  Config config;
+  bool check_only = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-h" || args[i] == "--help") {
+      print_proxy_help();
+      return 0;
+    }
+    if (args[i] == "--check-config") check_only = true;
+    if ((args[i] == "-c" || args[i] == "--config") && i + 1 < args.size()) {
+      std::string file(args[i + 1]);
+      LoadedConfig loaded = load_config_file(file);
+      for (const ConfigProblem& p : loaded.problems) std::fprintf(stderr, "zkwire proxy: %s\n", p.to_string().c_str());
+      if (!loaded.problems.empty()) return 2;
+      config = loaded.config;
+    }
+  }
+  ProxyOptions& options = config.proxy;
+  bool listen_given = false;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
     bool has_value = i + 1 < args.size();
     std::string_view v = has_value ? args[i + 1] : std::string_view{};
     auto take = [&]() { ++i; };
-    if (a == "-h" || a == "--help") {
-      print_proxy_help();
-      return 0;
-    } else if (a == "--check-config") {
-      check_only = true;
+    if (a == "--check-config") {
+      continue;
     } else if (a == "--close-oversized") {
       options.oversized_frame = OversizedFrameAction::close;
     } else if (!has_value) {
       return usage("option '" + std::string(a) + "' needs a value, or is unknown");
+    } else if (a == "-c" || a == "--config") {
+      take();
     } else if (a == "--listen") {
       if (!listen_given) options.listen.clear();
       listen_given = true;
       for (auto& l : split(v)) options.listen.push_back(l);
       take();
     } else if (a == "--upstream") {
-      for (auto& u : split(v)) options.upstreams.push_back(u);
+      options.upstreams = split(v);
       take();
     } else if (a == "--policy") {
       if (v == "least_connections") options.pool.policy = BalancePolicy::least_connections;
@@ -103,27 +117,18 @@ int run_proxy(std::span<const std::string_view> args) {
     } else if (a == "--log-traffic") {
       options.log_traffic = std::string(v);
       take();
-    } else if (a == "-c" || a == "--config") {
-      config_file = std::string(v);
-      take();
     } else {
       return usage("unknown option '" + std::string(a) + "'");
     }
   }
-  Config config;
-  if (!config_file.empty()) {
-    LoadedConfig loaded = load_config_file(config_file);
-    for (const ConfigProblem& p : loaded.problems) std::fprintf(stderr, "zkwire proxy: %s\n", p.to_string().c_str());
-    if (!loaded.problems.empty()) return 2;
-    config = loaded.config;
-  }
   config.inspector.max_frame = config.decoder.max_frame;
-  if (options.upstreams.empty()) return usage("no upstream servers (--upstream host:port,...)");
+  if (options.upstreams.empty()) return usage("no upstream servers (--upstream host:port,... or proxy.upstreams)");
+  if (options.low_watermark >= options.high_watermark) return usage("proxy.low_watermark must be below high_watermark");
   if (check_only) {
     std::fprintf(stderr, "zkwire proxy: configuration OK\n");
     return 0;
   }
-  ProxyServer server(options, config);
+  ProxyServer server(config);
   if (!server.start()) return 1;
   return server.run();
 }

@@ -1,45 +1,119 @@
-// The configuration keys' rows.
+// The configuration keys' rows, one macro per kind of value.
 #include "config/config_keys.h"
+
+#include <cstdio>
 
 namespace zkwire {
 namespace {
 
-// One row: section, key, field, type, limits, meaning.
-#define ZKWIRE_KEY(section, name, field, type, min, max, description)                       \
-  ConfigKey {                                                                                \
-    section, #name, KeyType::type, min, max, description,                                    \
-        [](const Config& c) { return static_cast<double>(c.field); },                      \
-        [](Config& c, double v) { c.field = static_cast<decltype(c.field)>(v); }           \
+std::string number_text(double v, bool integer) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, integer ? "%.0f" : "%.4g", v);
+  return buf;
+}
+
+#define ZKWIRE_NUMBER_KEY(section, name, field, type, min, max, reloadable, description)                       \
+  ConfigKey {                                                                                                  \
+    section, #name, KeyType::type, min, max, {}, reloadable, description,                                      \
+        [](const Config& c) {                                                                                  \
+          return std::vector<std::string>{number_text(static_cast<double>(c.field), KeyType::type == KeyType::integer)}; \
+        },                                                                                                     \
+        [](Config& c, const std::vector<std::string>& v) { c.field = static_cast<decltype(c.field)>(std::stod(v[0])); } \
+  }
+#define ZKWIRE_TEXT_KEY(section, name, field, reloadable, description)                                      \
+  ConfigKey {                                                                                                  \
+    section, #name, KeyType::text, 0, 0, {}, reloadable, description,                                           \
+        [](const Config& c) { return std::vector<std::string>{c.field}; },                                     \
+        [](Config& c, const std::vector<std::string>& v) { c.field = v[0]; }                                  \
+  }
+#define ZKWIRE_LIST_KEY(section, name, field, reloadable, description)                                      \
+  ConfigKey {                                                                                                  \
+    section, #name, KeyType::list, 0, 0, {}, reloadable, description,                                           \
+        [](const Config& c) { return c.field; }, [](Config& c, const std::vector<std::string>& v) { c.field = v; } \
+  }
+// A choice between the values an enum names (`names` is "a|b|c" in enum order).
+#define ZKWIRE_CHOICE_KEY(section, name, field, names, reloadable, description)                              \
+  ConfigKey {                                                                                                  \
+    section, #name, KeyType::choice, 0, 0, names, reloadable, description,                                      \
+        [](const Config& c) { return std::vector<std::string>{choice_name(names, static_cast<size_t>(c.field))}; }, \
+        [](Config& c, const std::vector<std::string>& v) {                                                    \
+          c.field = static_cast<decltype(c.field)>(choice_index(names, v[0]));                                 \
+        }                                                                                                      \
   }
 
-const ConfigKey kKeys[] = {
-    ZKWIRE_KEY("decoder", max_frame, decoder.max_frame, integer, 16, 2147483647,
-               "largest legal frame in bytes: the servers' jute.maxbuffer (default 0xfffff)"),
-    ZKWIRE_KEY("decoder", max_pending, decoder.max_pending, integer, 1, 10000000,
-               "unanswered requests remembered per connection before the oldest is forgotten"),
-    ZKWIRE_KEY("inspector", ping_gap_fraction, inspector.ping_gap_fraction, fraction, 0.05, 10,
-               "ping_gap when a client sends nothing for this fraction of its session timeout (2/3: the Java "
-               "client's own read timeout)"),
-    ZKWIRE_KEY("inspector", ping_rtt_high_ms, inspector.ping_rtt_high_ms, integer, 1, 3600000,
-               "ping_rtt_high when a ping takes longer than this many milliseconds to be answered"),
-    ZKWIRE_KEY("inspector", expiry_risk_fraction, inspector.expiry_risk_fraction, fraction, 0.1, 10,
-               "expiry_risk when a session is silent on every connection for this fraction of its timeout"),
-    ZKWIRE_KEY("inspector", reconnect_storm_count, inspector.reconnect_storm_count, integer, 2, 1000000,
-               "reconnect_storm when one session connects this many times within the window"),
-    ZKWIRE_KEY("inspector", reconnect_storm_window_ms, inspector.reconnect_storm_window_ms, integer, 1, 86400000,
-               "the reconnect_storm window in milliseconds"),
-    ZKWIRE_KEY("inspector", watch_storm_count, inspector.watch_storm_count, integer, 2, 100000000,
-               "watch_storm when one session receives this many notifications within the window"),
-    ZKWIRE_KEY("inspector", watch_storm_window_ms, inspector.watch_storm_window_ms, integer, 1, 86400000,
-               "the watch_storm window in milliseconds"),
-    ZKWIRE_KEY("inspector", large_frame_fraction, inspector.large_frame_fraction, fraction, 0.01, 1,
-               "large_frame for frames at least this fraction of max_frame"),
-};
+std::string choice_name(std::string_view names, size_t index) {
+  for (size_t i = 0; i < index; ++i) names = names.substr(names.find('|') + 1);
+  return std::string(names.substr(0, names.find('|')));
+}
+size_t choice_index(std::string_view names, std::string_view value) {
+  for (size_t i = 0;; ++i) {
+    if (names.substr(0, names.find('|')) == value || names.find('|') == std::string_view::npos) return i;
+    names = names.substr(names.find('|') + 1);
+  }
+}
 
-#undef ZKWIRE_KEY
+const ConfigKey kKeys[] = {
+    ZKWIRE_NUMBER_KEY("decoder", max_frame, decoder.max_frame, integer, 16, 2147483647, false,
+                      "largest legal frame in bytes: the servers' jute.maxbuffer (default 0xfffff)"),
+    ZKWIRE_NUMBER_KEY("decoder", max_pending, decoder.max_pending, integer, 1, 10000000, false,
+                      "unanswered requests remembered per connection before the oldest is forgotten"),
+    ZKWIRE_NUMBER_KEY("inspector", ping_gap_fraction, inspector.ping_gap_fraction, fraction, 0.05, 10, true,
+                      "ping_gap when a client sends nothing for this fraction of its session timeout (2/3: the "
+                      "Java client's own read timeout)"),
+    ZKWIRE_NUMBER_KEY("inspector", ping_rtt_high_ms, inspector.ping_rtt_high_ms, integer, 1, 3600000, true,
+                      "ping_rtt_high when a ping takes longer than this many milliseconds to be answered"),
+    ZKWIRE_NUMBER_KEY("inspector", expiry_risk_fraction, inspector.expiry_risk_fraction, fraction, 0.1, 10, true,
+                      "expiry_risk when a session is silent on every connection for this fraction of its timeout"),
+    ZKWIRE_NUMBER_KEY("inspector", reconnect_storm_count, inspector.reconnect_storm_count, integer, 2, 1000000, true,
+                      "reconnect_storm when one session connects this many times within the window"),
+    ZKWIRE_NUMBER_KEY("inspector", reconnect_storm_window_ms, inspector.reconnect_storm_window_ms, integer, 1,
+                      86400000, true, "the reconnect_storm window in milliseconds"),
+    ZKWIRE_NUMBER_KEY("inspector", watch_storm_count, inspector.watch_storm_count, integer, 2, 100000000, true,
+                      "watch_storm when one session receives this many notifications within the window"),
+    ZKWIRE_NUMBER_KEY("inspector", watch_storm_window_ms, inspector.watch_storm_window_ms, integer, 1, 86400000, true,
+                      "the watch_storm window in milliseconds"),
+    ZKWIRE_NUMBER_KEY("inspector", large_frame_fraction, inspector.large_frame_fraction, fraction, 0.01, 1, true,
+                      "large_frame for frames at least this fraction of max_frame"),
+    ZKWIRE_LIST_KEY("proxy", listen, proxy.listen, false,
+                    "addresses clients connect to, host:port or [ipv6]:port, one listener each"),
+    ZKWIRE_LIST_KEY("proxy", upstreams, proxy.upstreams, false, "the ensemble's servers, host:port"),
+    ZKWIRE_CHOICE_KEY("proxy", policy, proxy.pool.policy, "least_connections|round_robin|random", true,
+                      "how a new client's server is chosen"),
+    ZKWIRE_NUMBER_KEY("proxy", connect_timeout_ms, proxy.connect_timeout_ms, integer, 1, 600000, true,
+                      "how long a server may take to accept a connection before the next one is tried"),
+    ZKWIRE_NUMBER_KEY("proxy", failure_limit, proxy.pool.failure_limit, integer, 1, 1000000, true,
+                      "consecutive connection failures that eject a server"),
+    ZKWIRE_NUMBER_KEY("proxy", retry_timeout_ms, proxy.pool.retry_timeout_ms, integer, 0, 86400000, true,
+                      "how long an ejected server sits out before it is tried again"),
+    ZKWIRE_NUMBER_KEY("proxy", high_watermark, proxy.high_watermark, integer, 4096, 1073741824, true,
+                      "bytes queued toward one side before the other side is no longer read (backpressure)"),
+    ZKWIRE_NUMBER_KEY("proxy", low_watermark, proxy.low_watermark, integer, 0, 1073741824, true,
+                      "queued bytes below which reading resumes"),
+    ZKWIRE_NUMBER_KEY("proxy", max_connections, proxy.max_connections, integer, 1, 10000000, true,
+                      "client connections at most; more are closed on accept"),
+    ZKWIRE_NUMBER_KEY("proxy", drain_timeout_ms, proxy.drain_timeout_ms, integer, 0, 3600000, true,
+                      "on SIGTERM, how long in-flight requests may take to finish before the proxy exits"),
+    ZKWIRE_CHOICE_KEY("proxy", oversized_frame, proxy.oversized_frame, "flag|close", true,
+                      "a frame above max_frame: flag it and pass it on, or close the connection"),
+    ZKWIRE_TEXT_KEY("proxy", admin, proxy.admin, false,
+                    "admin HTTP endpoint host:port (/metrics /sessions /connections /healthz /config); empty: off"),
+    ZKWIRE_TEXT_KEY("proxy", log_traffic, proxy.log_traffic, false,
+                    "decoded traffic and anomalies as JSON lines: a file, - for stdout, empty: off"),
+};
 
 }  // namespace
 
 std::span<const ConfigKey> all_config_keys() { return kKeys; }
+
+std::string_view key_type_name(KeyType type) {
+  switch (type) {
+    case KeyType::integer: return "an integer";
+    case KeyType::fraction: return "a number";
+    case KeyType::text: return "a string";
+    case KeyType::list: return "a list of strings";
+    case KeyType::choice: return "one of";
+  }
+  return "";
+}
 
 }  // namespace zkwire

@@ -20,8 +20,31 @@ std::string format_number(double v, KeyType type) {
   if (type == KeyType::integer)
     std::snprintf(buf, sizeof buf, "%.0f", v);
   else
-    std::snprintf(buf, sizeof buf, "%.4g", v);
+    std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
+}
+
+// A value as the example file writes it: numbers bare, strings quoted, lists in flow style.
+std::string yaml_value(const ConfigKey& key, const std::vector<std::string>& values) {
+  auto quoted = [](const std::string& s) {
+    std::string q = "\"";
+    for (char c : s) q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    return q + "\"";
+  };
+  switch (key.type) {
+    case KeyType::integer:
+    case KeyType::fraction:
+    case KeyType::choice:
+      return values.empty() ? "" : values[0];
+    case KeyType::text:
+      return values.empty() ? "\"\"" : quoted(values[0]);
+    case KeyType::list: {
+      std::string out = "[";
+      for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + quoted(values[i]);
+      return out + "]";
+    }
+  }
+  return "";
 }
 
 const ConfigKey* find_key(std::string_view section, std::string_view name) {
@@ -37,37 +60,57 @@ std::string known_keys(std::string_view section) {
   return names;
 }
 
+// Checks one value against its key and sets it; a problem is reported at the value's own line and column.
 void load_value(const std::string& file, const ConfigKey& key, const YAML::Node& node, Config& config,
                 std::vector<ConfigProblem>& problems) {
-  std::string text = node.IsScalar() ? node.Scalar() : std::string();
   std::string where = std::string(key.section) + "." + std::string(key.name);
+  auto fail = [&](const YAML::Node& at, const std::string& message) {
+    problems.push_back(problem_at(file, at.Mark(), where + ": " + message));
+  };
+  if (key.type == KeyType::list) {
+    std::vector<std::string> items;
+    if (node.IsScalar()) {
+      items.push_back(node.Scalar());
+    } else if (node.IsSequence()) {
+      for (const auto& item : node) {
+        if (!item.IsScalar()) return fail(item, "expected a string in the list");
+        items.push_back(item.Scalar());
+      }
+    } else if (!node.IsNull()) {
+      return fail(node, "expected a list of strings, e.g. [\"127.0.0.1:2181\", \"127.0.0.1:2182\"]");
+    }
+    return key.set(config, items);
+  }
+  std::string expected = std::string(key_type_name(key.type));
+  if (key.type == KeyType::integer || key.type == KeyType::fraction)
+    expected += " from " + format_number(key.min, key.type) + " to " + format_number(key.max, key.type);
+  if (!node.IsScalar()) return fail(node, "expected " + expected);
+  std::string text = node.Scalar();
+  if (key.type == KeyType::text) return key.set(config, {text});
+  if (key.type == KeyType::choice) {
+    std::string_view names = key.choices;
+    while (true) {
+      if (names.substr(0, names.find('|')) == text) return key.set(config, {text});
+      if (names.find('|') == std::string_view::npos) break;
+      names = names.substr(names.find('|') + 1);
+    }
+    std::string expected(key.choices);
+    for (char& c : expected)
+      if (c == '|') c = ',';
+    return fail(node, "'" + text + "' is not one of " + expected);
+  }
   double value = 0;
   bool parsed = false;
-  if (node.IsScalar()) {
-    try {
-      size_t used = 0;
-      if (key.type == KeyType::integer) {
-        long long v = std::stoll(text, &used, 0);
-        value = static_cast<double>(v);
-      } else {
-        value = std::stod(text, &used);
-      }
-      parsed = used == text.size() && std::isfinite(value);
-    } catch (const std::exception&) {
-      parsed = false;
-    }
+  try {
+    size_t used = 0;
+    value = key.type == KeyType::integer ? static_cast<double>(std::stoll(text, &used, 0)) : std::stod(text, &used);
+    parsed = used == text.size() && std::isfinite(value);
+  } catch (const std::exception&) {
+    parsed = false;
   }
-  std::string expected = key.type == KeyType::integer ? "an integer" : "a number";
-  expected += " from " + format_number(key.min, key.type) + " to " + format_number(key.max, key.type);
-  if (!parsed) {
-    problems.push_back(problem_at(file, node.Mark(), where + ": expected " + expected + ", got '" + text + "'"));
-    return;
-  }
-  if (value < key.min || value > key.max) {
-    problems.push_back(problem_at(file, node.Mark(), where + ": " + text + " is out of range, expected " + expected));
-    return;
-  }
-  key.set(config, value);
+  if (!parsed) return fail(node, "expected " + expected + ", got '" + text + "'");
+  if (value < key.min || value > key.max) return fail(node, text + " is out of range, expected " + expected);
+  key.set(config, {format_number(value, KeyType::fraction == key.type ? KeyType::fraction : KeyType::integer)});
 }
 
 LoadedConfig load_yaml(const std::string& text, const std::string& name);
@@ -101,14 +144,14 @@ LoadedConfig load_yaml(const std::string& text, const std::string& name) {
   }
   if (root.IsNull()) return out;  // an empty file keeps every default
   if (!root.IsMap()) {
-    out.problems.push_back(problem_at(name, root.Mark(), "expected a map of sections (decoder, inspector)"));
+    out.problems.push_back(problem_at(name, root.Mark(), "expected a map of sections (decoder, inspector, proxy)"));
     return out;
   }
   for (const auto& section : root) {
     std::string section_name = section.first.Scalar();
     if (known_keys(section_name).empty()) {
       out.problems.push_back(problem_at(name, section.first.Mark(),
-                                        "unknown section '" + section_name + "', expected decoder or inspector"));
+                                        "unknown section '" + section_name + "', expected decoder, inspector or proxy"));
       continue;
     }
     if (!section.second.IsMap()) {
@@ -154,8 +197,15 @@ std::string example_config_yaml() {
       section = k.section;
       out += "\n" + std::string(section) + ":\n";
     }
-    out += "  # " + std::string(k.description) + "\n";
-    out += "  " + std::string(k.name) + ": " + format_number(k.get(defaults), k.type) + "\n";
+    out += "  # " + std::string(k.description);
+    if (k.type == KeyType::choice) {
+      std::string choices(k.choices);
+      for (char& c : choices)
+        if (c == '|') c = ',';
+      out += " (" + choices + ")";
+    }
+    if (!k.reloadable) out += " [restart to change]";
+    out += "\n  " + std::string(k.name) + ": " + yaml_value(k, k.get(defaults)) + "\n";
   }
   return out;
 }

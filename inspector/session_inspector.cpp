@@ -73,6 +73,8 @@ void SessionInspector::flag(Anomaly a, const ConnectionState* c, int64_t session
 }
 
 void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& flow) {
+  // Silences are judged before the record that may end one: offline, nothing else happens meanwhile.
+  if (check_due(r.ts)) check_silences(r.ts);
   next_.consume(id, r, flow);
   if (r.kind == RecordKind::connection_open) return on_connection_open(id, r, flow);
   auto it = connections_.find(id);
@@ -113,7 +115,6 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
       break;
     default: break;
   }
-  if (check_due(r.ts)) check_silences(r.ts);
 }
 
 void SessionInspector::advance_to(Timestamp now) {
@@ -394,7 +395,8 @@ void SessionInspector::check_silences(Timestamp now) {
     int64_t silence_us = micros_between(c.last_client_frame, now);
     if (silence_us > threshold_us) {
       c.ping_gap_reported = true;
-      flag(Anomaly::ping_gap, &c, c.session, now,
+      // Stamped when the silence crossed the threshold, however late a sparse capture lets us notice.
+      flag(Anomaly::ping_gap, &c, c.session, {c.last_client_frame.ns + threshold_us * 1000},
            c.client + " has sent nothing for " + seconds(silence_us) + " (session timeout " +
                std::to_string(it->second.timeout_ms) + " ms; clients ping after about a third of it)");
     }
@@ -402,14 +404,15 @@ void SessionInspector::check_silences(Timestamp now) {
   for (auto& [id, s] : sessions_) {
     if (s.ended || s.expiry_risk_reported || s.timeout_ms <= 0 || s.connections.empty()) continue;
     int64_t silence_us = micros_between(s.last_client_activity, now);
-    if (silence_us > static_cast<int64_t>(config_.expiry_risk_fraction * s.timeout_ms * 1000)) {
+    int64_t limit_us = static_cast<int64_t>(config_.expiry_risk_fraction * s.timeout_ms * 1000);
+    if (silence_us > limit_us) {
       s.expiry_risk_reported = true;
       const ConnectionState* c = nullptr;
       if (s.owner) {
         auto owner = connections_.find(*s.owner);
         if (owner != connections_.end()) c = &owner->second;
       }
-      flag(Anomaly::expiry_risk, c, id, now,
+      flag(Anomaly::expiry_risk, c, id, {s.last_client_activity.ns + limit_us * 1000},
            "session " + hex(id) + " has sent nothing on any connection for " + seconds(silence_us) +
                ", past its " + std::to_string(s.timeout_ms) + " ms timeout: the server expires it");
     }

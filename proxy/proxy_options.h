@@ -5,14 +5,31 @@
 #include <string>
 #include <vector>
 
-#include "proxy/upstream_pool.h"
+#include <string_view>
 
 namespace zkwire {
 
+// How the upstream of a new client is chosen.
+enum class BalancePolicy : uint8_t { least_connections, round_robin, random };
+constexpr std::string_view policy_name(BalancePolicy p) {
+  return p == BalancePolicy::least_connections ? "least_connections"
+         : p == BalancePolicy::round_robin     ? "round_robin"
+                                               : "random";
+}
+
+struct PoolOptions {
+  BalancePolicy policy = BalancePolicy::least_connections;
+  uint32_t failure_limit = 3;  // consecutive connect failures before ejection
+  int64_t retry_timeout_ms = 10'000;  // how long an ejected server sits out
+};
+
 enum class OversizedFrameAction : uint8_t { flag, close };
+constexpr std::string_view oversized_action_name(OversizedFrameAction a) {
+  return a == OversizedFrameAction::flag ? "flag" : "close";
+}
 
 struct ProxyOptions {
-  std::vector<std::string> listen{"127.0.0.1:2181"};
+  std::vector<std::string> listen{"127.0.0.1:2181"};  // one listener per address, IPv4 or IPv6
   std::vector<std::string> upstreams;
   PoolOptions pool;
   int64_t connect_timeout_ms = 1'000;  // per upstream attempt, before the next server is tried

@@ -11,8 +11,8 @@
 
 namespace zkwire {
 
-ProxyServer::ProxyServer(ProxyOptions options, Config config)
-    : options_(std::move(options)), config_(config), base_(event_base_new()) {}
+ProxyServer::ProxyServer(Config config)
+    : options_(config.proxy), config_(std::move(config)), base_(event_base_new()) {}
 
 ProxyServer::~ProxyServer() {
   relays_.clear();

@@ -23,7 +23,7 @@ class AdminServer;
 
 class ProxyServer {
  public:
-  ProxyServer(ProxyOptions options, Config config);
+  explicit ProxyServer(Config config);
   ~ProxyServer();
 
   // Resolves, binds and listens; false (after printing why) when it cannot.

@@ -6,15 +6,6 @@
 
 namespace zkwire {
 
-std::string_view policy_name(BalancePolicy p) {
-  switch (p) {
-    case BalancePolicy::least_connections: return "least_connections";
-    case BalancePolicy::round_robin: return "round_robin";
-    case BalancePolicy::random: return "random";
-  }
-  return "";
-}
-
 std::string_view upstream_state_name(UpstreamState s) { return s == UpstreamState::up ? "up" : "ejected"; }
 
 UpstreamPool::UpstreamPool(std::vector<SocketAddress> servers, PoolOptions options) : options_(options) {

@@ -6,12 +6,10 @@
 #include <vector>
 
 #include "decoder/basics.h"
+#include "proxy/proxy_options.h"
 #include "proxy/socket_address.h"
 
 namespace zkwire {
-
-enum class BalancePolicy : uint8_t { least_connections, round_robin, random };
-std::string_view policy_name(BalancePolicy p);
 
 enum class UpstreamState : uint8_t { up, ejected };
 std::string_view upstream_state_name(UpstreamState s);
@@ -23,12 +21,6 @@ struct Upstream {
   uint32_t consecutive_failures = 0;
   Timestamp ejected_until;
   uint64_t connections_total = 0, failures_total = 0, ejections_total = 0;
-};
-
-struct PoolOptions {
-  BalancePolicy policy = BalancePolicy::least_connections;
-  uint32_t failure_limit = 3;  // consecutive connect failures before ejection
-  int64_t retry_timeout_ms = 10'000;  // how long an ejected server sits out
 };
 
 class UpstreamPool {

@@ -48,7 +48,23 @@ TEST(ConfigLoader, ABadValueSaysWhatWasExpected) {
   EXPECT_EQ(problems_of("inspector:\n  large_frame_fraction: 1.5\n"),
             "zkwire.yaml:2:25: inspector.large_frame_fraction: 1.5 is out of range, expected a number from 0.01 to 1\n");
   EXPECT_EQ(problems_of("inspector:\n  watch_storm_count: [1, 2]\n"),
-            "zkwire.yaml:2:22: inspector.watch_storm_count: expected an integer from 2 to 100000000, got ''\n");
+            "zkwire.yaml:2:22: inspector.watch_storm_count: expected an integer from 2 to 100000000\n");
+}
+
+TEST(ConfigLoader, ProxyListsChoicesAndStrings) {
+  LoadedConfig loaded = load_config_text(
+      "proxy:\n  listen: [\"127.0.0.1:2181\", \"[::1]:2181\"]\n  upstreams: [a:1, b:2]\n  policy: round_robin\n"
+      "  admin: \"127.0.0.1:9181\"\n",
+      "f");
+  ASSERT_TRUE(loaded.problems.empty()) << loaded.problems[0].to_string();
+  EXPECT_EQ(loaded.config.proxy.listen, (std::vector<std::string>{"127.0.0.1:2181", "[::1]:2181"}));
+  EXPECT_EQ(loaded.config.proxy.upstreams, (std::vector<std::string>{"a:1", "b:2"}));
+  EXPECT_EQ(loaded.config.proxy.pool.policy, BalancePolicy::round_robin);
+  EXPECT_EQ(loaded.config.proxy.admin, "127.0.0.1:9181");
+  EXPECT_EQ(problems_of("proxy:\n  policy: fastest\n"),
+            "zkwire.yaml:2:11: proxy.policy: 'fastest' is not one of least_connections,round_robin,random\n");
+  EXPECT_EQ(problems_of("proxy:\n  upstreams: {a: 1}\n"),
+            "zkwire.yaml:2:14: proxy.upstreams: expected a list of strings, e.g. [\"127.0.0.1:2181\", \"127.0.0.1:2182\"]\n");
 }
 
 TEST(ConfigLoader, EveryProblemIsReportedNotJustTheFirst) {
