@@ -1,7 +1,9 @@
 // Parses the proxy's flags (and --config), then runs the proxy until SIGTERM/SIGINT.
 #include "cli/proxy_command.h"
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
 #include <cstdio>
 #include <string>
 
@@ -46,29 +48,21 @@ bool number(std::string_view s, T& out) {
   return ec == std::errc{} && end == s.data() + s.size();
 }
 
-}  // namespace
+std::nullopt_t fail_usage(std::string& usage, std::string message) {
+  usage = std::move(message);
+  return std::nullopt;
+}
 
-int run_proxy(std::span<const std::string_view> args) {
-  auto usage = [](const std::string& message) {
-    std::fprintf(stderr, "zkwire proxy: %s\nTry 'zkwire proxy --help'.\n", message.c_str());
-    return 2;
-  };
-  // The file first, then the flags on top of it: flags override the file.
+// The configuration: the file (-c) if any, then the flags on top of it. `usage` is set on a bad flag.
+std::optional<Config> configure(std::span<const std::string_view> args, std::vector<ConfigProblem>& problems,
+                                std::string& usage) {
   Config config;
-  bool check_only = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "-h" || args[i] == "--help") {
-      print_proxy_help();
-      return 0;
-    }
-    if (args[i] == "--check-config") check_only = true;
-    if ((args[i] == "-c" || args[i] == "--config") && i + 1 < args.size()) {
-      std::string file(args[i + 1]);
-      LoadedConfig loaded = load_config_file(file);
-      for (const ConfigProblem& p : loaded.problems) std::fprintf(stderr, "zkwire proxy: %s\n", p.to_string().c_str());
-      if (!loaded.problems.empty()) return 2;
-      config = loaded.config;
-    }
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] != "-c" && args[i] != "--config") continue;
+    LoadedConfig loaded = load_config_file(std::string(args[i + 1]));
+    problems = loaded.problems;
+    if (!problems.empty()) return std::nullopt;
+    config = loaded.config;
   }
   ProxyOptions& options = config.proxy;
   bool listen_given = false;
@@ -76,59 +70,83 @@ int run_proxy(std::span<const std::string_view> args) {
     std::string_view a = args[i];
     bool has_value = i + 1 < args.size();
     std::string_view v = has_value ? args[i + 1] : std::string_view{};
-    auto take = [&]() { ++i; };
-    if (a == "--check-config") {
-      continue;
-    } else if (a == "--close-oversized") {
+    auto fail = [&](std::string message) {
+      usage = std::move(message);
+      return std::nullopt;
+    };
+    if (a == "--check-config") continue;
+    if (a == "--close-oversized") {
       options.oversized_frame = OversizedFrameAction::close;
-    } else if (!has_value) {
-      return usage("option '" + std::string(a) + "' needs a value, or is unknown");
-    } else if (a == "-c" || a == "--config") {
-      take();
+      continue;
+    }
+    if (!has_value) return fail("option '" + std::string(a) + "' needs a value, or is unknown");
+    ++i;
+    if (a == "-c" || a == "--config") {
+      continue;
     } else if (a == "--listen") {
       if (!listen_given) options.listen.clear();
       listen_given = true;
       for (auto& l : split(v)) options.listen.push_back(l);
-      take();
     } else if (a == "--upstream") {
       options.upstreams = split(v);
-      take();
     } else if (a == "--policy") {
       if (v == "least_connections") options.pool.policy = BalancePolicy::least_connections;
       else if (v == "round_robin") options.pool.policy = BalancePolicy::round_robin;
       else if (v == "random") options.pool.policy = BalancePolicy::random;
-      else return usage("--policy takes least_connections, round_robin or random");
-      take();
+      else return fail("--policy takes least_connections, round_robin or random");
     } else if (a == "--connect-timeout-ms") {
-      if (!number(v, options.connect_timeout_ms) || options.connect_timeout_ms <= 0) return usage("--connect-timeout-ms takes milliseconds");
-      take();
+      if (!number(v, options.connect_timeout_ms) || options.connect_timeout_ms <= 0) return fail("--connect-timeout-ms takes milliseconds");
     } else if (a == "--failure-limit") {
-      if (!number(v, options.pool.failure_limit) || options.pool.failure_limit == 0) return usage("--failure-limit takes a count");
-      take();
+      if (!number(v, options.pool.failure_limit) || options.pool.failure_limit == 0) return fail("--failure-limit takes a count");
     } else if (a == "--retry-timeout-ms") {
-      if (!number(v, options.pool.retry_timeout_ms) || options.pool.retry_timeout_ms < 0) return usage("--retry-timeout-ms takes milliseconds");
-      take();
+      if (!number(v, options.pool.retry_timeout_ms) || options.pool.retry_timeout_ms < 0) return fail("--retry-timeout-ms takes milliseconds");
     } else if (a == "--max-connections") {
-      if (!number(v, options.max_connections) || options.max_connections == 0) return usage("--max-connections takes a count");
-      take();
+      if (!number(v, options.max_connections) || options.max_connections == 0) return fail("--max-connections takes a count");
     } else if (a == "--admin") {
       options.admin = std::string(v);
-      take();
     } else if (a == "--log-traffic") {
       options.log_traffic = std::string(v);
-      take();
     } else {
-      return usage("unknown option '" + std::string(a) + "'");
+      return fail("unknown option '" + std::string(a) + "'");
     }
   }
   config.inspector.max_frame = config.decoder.max_frame;
-  if (options.upstreams.empty()) return usage("no upstream servers (--upstream host:port,... or proxy.upstreams)");
-  if (options.low_watermark >= options.high_watermark) return usage("proxy.low_watermark must be below high_watermark");
+  if (options.upstreams.empty()) return fail_usage(usage, "no upstream servers (--upstream host:port,... or proxy.upstreams)");
+  if (options.low_watermark >= options.high_watermark) return fail_usage(usage, "proxy.low_watermark must be below high_watermark");
+  return config;
+}
+
+}  // namespace
+
+int run_proxy(std::span<const std::string_view> args) {
+  bool check_only = false;
+  for (std::string_view a : args) {
+    if (a == "-h" || a == "--help") {
+      print_proxy_help();
+      return 0;
+    }
+    check_only = check_only || a == "--check-config";
+  }
+  std::vector<ConfigProblem> problems;
+  std::string usage;
+  std::optional<Config> config = configure(args, problems, usage);
+  for (const ConfigProblem& p : problems) std::fprintf(stderr, "zkwire proxy: %s\n", p.to_string().c_str());
+  if (!usage.empty()) std::fprintf(stderr, "zkwire proxy: %s\nTry 'zkwire proxy --help'.\n", usage.c_str());
+  if (!config) return 2;
   if (check_only) {
     std::fprintf(stderr, "zkwire proxy: configuration OK\n");
     return 0;
   }
-  ProxyServer server(config);
+  ProxyServer server(*config);
+  std::vector<std::string> kept(args.begin(), args.end());  // args outlive nothing; keep our own copy
+  bool has_file = std::any_of(kept.begin(), kept.end(), [](const std::string& a) { return a == "-c" || a == "--config"; });
+  if (has_file) {
+    server.set_reloader([kept](std::vector<ConfigProblem>& reload_problems) {
+      std::vector<std::string_view> views(kept.begin(), kept.end());
+      std::string ignored;
+      return configure(views, reload_problems, ignored);
+    });
+  }
   if (!server.start()) return 1;
   return server.run();
 }

@@ -26,6 +26,7 @@ class SessionInspector : public RecordConsumer {
   }
 
   const std::unordered_map<int64_t, SessionState>& sessions() const { return sessions_; }
+  void set_config(const InspectorConfig& config) { config_ = config; }
   const std::array<uint64_t, kAnomalyCount>& anomaly_counts() const { return anomaly_counts_; }
 
  private:

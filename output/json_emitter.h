@@ -1,5 +1,6 @@
 // JSON syntax for the record renderer: one object per line, keys in the order fields are visited.
 #pragma once
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -42,7 +43,9 @@ class JsonEmitter {
   }
   void value_int(int64_t v) {
     separator();
-    out_ += std::to_string(v);
+    // Straight into the output: a std::to_string temporary per number was a measurable part of rendering.
+    char buf[24];
+    out_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
   }
   void value_hex(int64_t v);
   void value_bool(bool v) {
@@ -53,7 +56,15 @@ class JsonEmitter {
     separator();
     out_ += "null";
   }
+  // Exactly printf's "%.*f".
   void value_double(double v, int decimals);
+  // A number already formatted (a configuration value as the key table prints it).
+  void value_raw_number(std::string_view digits) {
+    separator();
+    out_ += digits;
+  }
+  // A timestamp as seconds with 6 decimals, exactly as value_double(ts.seconds(), 6) writes it.
+  void value_seconds(int64_t ns);
   void value_string(std::string_view s);
   void value_hex_bytes(std::string_view bytes);
 

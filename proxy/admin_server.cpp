@@ -211,35 +211,39 @@ std::string AdminServer::connections() const {
   return out;
 }
 
+// The running configuration, every key of the table, as the proxy uses it now (reloads included).
 std::string AdminServer::config() const {
-  const ProxyOptions& o = proxy_.options();
+  const Config& config = proxy_.config();
   std::string out;
   JsonEmitter e(out);
   e.begin_record();
-  e.key("listen");
-  e.begin_array();
-  for (const auto& l : o.listen) e.value_string(l);
-  e.end_array();
-  e.key("upstreams");
-  e.begin_array();
-  for (const auto& u : proxy_.pool().servers()) e.value_string(u.address.text);
-  e.end_array();
-  e.key("policy");
-  e.value_string(policy_name(o.pool.policy));
-  e.key("failure_limit");
-  e.value_int(o.pool.failure_limit);
-  e.key("retry_timeout_ms");
-  e.value_int(o.pool.retry_timeout_ms);
-  e.key("connect_timeout_ms");
-  e.value_int(o.connect_timeout_ms);
-  e.key("high_watermark");
-  e.value_int(static_cast<int64_t>(o.high_watermark));
-  e.key("low_watermark");
-  e.value_int(static_cast<int64_t>(o.low_watermark));
-  e.key("max_connections");
-  e.value_int(o.max_connections);
-  e.key("admin");
-  e.value_string(o.admin);
+  std::string_view section;
+  for (const ConfigKey& key : all_config_keys()) {
+    if (key.section != section) {
+      if (!section.empty()) e.end_object();
+      section = key.section;
+      e.key(section);
+      e.begin_object();
+    }
+    std::vector<std::string> values = key.get(config);
+    e.key(key.name);
+    switch (key.type) {
+      case KeyType::list:
+        e.begin_array();
+        for (const auto& v : values) e.value_string(v);
+        e.end_array();
+        break;
+      case KeyType::text:
+      case KeyType::choice:
+        e.value_string(values.empty() ? "" : values[0]);
+        break;
+      case KeyType::integer:
+      case KeyType::fraction:
+        e.value_raw_number(values.empty() ? "0" : values[0]);
+        break;
+    }
+  }
+  if (!section.empty()) e.end_object();
   e.end_record();
   return out;
 }

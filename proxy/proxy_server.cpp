@@ -12,7 +12,7 @@
 namespace zkwire {
 
 ProxyServer::ProxyServer(Config config)
-    : options_(config.proxy), config_(std::move(config)), base_(event_base_new()) {}
+    : config_(std::move(config)), base_(event_base_new()) {}
 
 ProxyServer::~ProxyServer() {
   relays_.clear();
@@ -30,7 +30,7 @@ ProxyServer::~ProxyServer() {
 bool ProxyServer::start() {
   std::string error;
   std::vector<SocketAddress> servers;
-  for (const std::string& u : options_.upstreams) {
+  for (const std::string& u : config_.proxy.upstreams) {
     auto address = resolve_address(u, error);
     if (!address) {
       std::fprintf(stderr, "zkwire proxy: upstream %s\n", error.c_str());
@@ -42,12 +42,12 @@ bool ProxyServer::start() {
     std::fprintf(stderr, "zkwire proxy: no upstream servers (--upstream host:port,...)\n");
     return false;
   }
-  pool_ = std::make_unique<UpstreamPool>(std::move(servers), options_.pool);
+  pool_ = std::make_unique<UpstreamPool>(std::move(servers), config_.proxy.pool);
 
-  if (!options_.log_traffic.empty()) {
-    log_file_ = options_.log_traffic == "-" ? stdout : std::fopen(options_.log_traffic.c_str(), "a");
+  if (!config_.proxy.log_traffic.empty()) {
+    log_file_ = config_.proxy.log_traffic == "-" ? stdout : std::fopen(config_.proxy.log_traffic.c_str(), "a");
     if (!log_file_) {
-      std::fprintf(stderr, "zkwire proxy: cannot write %s: %s\n", options_.log_traffic.c_str(), std::strerror(errno));
+      std::fprintf(stderr, "zkwire proxy: cannot write %s: %s\n", config_.proxy.log_traffic.c_str(), std::strerror(errno));
       return false;
     }
     log_ = std::make_unique<RecordOutput>(log_file_, OutputFormat::jsonl, RenderOptions{});
@@ -56,7 +56,7 @@ bool ProxyServer::start() {
   fanout_.log = log_.get();
   inspector_ = std::make_unique<SessionInspector>(config_.inspector, fanout_);
 
-  for (const std::string& l : options_.listen) {
+  for (const std::string& l : config_.proxy.listen) {
     auto address = resolve_address(l, error);
     if (!address) {
       std::fprintf(stderr, "zkwire proxy: listen %s\n", error.c_str());
@@ -71,9 +71,9 @@ bool ProxyServer::start() {
     }
     listeners_.push_back(listener);
   }
-  if (!options_.admin.empty()) {
+  if (!config_.proxy.admin.empty()) {
     admin_ = std::make_unique<AdminServer>(base_, *this);
-    if (!admin_->listen(options_.admin, error)) {
+    if (!admin_->listen(config_.proxy.admin, error)) {
       std::fprintf(stderr, "zkwire proxy: %s\n", error.c_str());
       return false;
     }
@@ -82,7 +82,7 @@ bool ProxyServer::start() {
   ticker_ = event_new(base_, -1, EV_PERSIST, tick_cb, this);
   timeval second{0, 250'000};
   event_add(ticker_, &second);
-  for (int signal : {SIGTERM, SIGINT}) {
+  for (int signal : {SIGTERM, SIGINT, SIGHUP}) {
     event* e = evsignal_new(base_, signal, signal_cb, this);
     event_add(e, nullptr);
     signals_.push_back(e);
@@ -93,10 +93,10 @@ bool ProxyServer::start() {
 
 int ProxyServer::run() {
   std::fprintf(stderr, "zkwire proxy: listening on");
-  for (const auto& l : options_.listen) std::fprintf(stderr, " %s", l.c_str());
+  for (const auto& l : config_.proxy.listen) std::fprintf(stderr, " %s", l.c_str());
   std::fprintf(stderr, ", forwarding to %zu server(s) (%s)%s%s\n", pool_->servers().size(),
-               std::string(policy_name(options_.pool.policy)).c_str(), options_.admin.empty() ? "" : ", admin on ",
-               options_.admin.c_str());
+               std::string(policy_name(config_.proxy.pool.policy)).c_str(), config_.proxy.admin.empty() ? "" : ", admin on ",
+               config_.proxy.admin.c_str());
   event_base_dispatch(base_);
   if (log_) log_->flush();
   return 0;
@@ -107,13 +107,13 @@ void ProxyServer::accept_cb(evconnlistener*, evutil_socket_t fd, sockaddr* addre
 }
 
 void ProxyServer::on_accept(evutil_socket_t fd, sockaddr* address) {
-  if (draining_ || relays_.size() >= options_.max_connections) {
+  if (draining_ || relays_.size() >= config_.proxy.max_connections) {
     close(fd);  // over the limit: the client sees the connection refused-ish and tries another server
     return;
   }
   evutil_make_socket_nonblocking(fd);
   uint64_t id = next_id_++;
-  RelayContext context{base_, &options_, &config_.decoder, pool_.get(), inspector_.get(),
+  RelayContext context{base_, &config_.proxy, &config_.decoder, pool_.get(), inspector_.get(),
                        [this](uint64_t done) { on_relay_finished(done); }};
   auto relay = std::make_unique<Relay>(std::move(context), id, fd, address_text(address));
   Relay& r = *relay;
@@ -146,6 +146,7 @@ void ProxyServer::tick_cb(evutil_socket_t, short, void* arg) {
 
 void ProxyServer::signal_cb(evutil_socket_t signal, short, void* arg) {
   auto* self = static_cast<ProxyServer*>(arg);
+  if (signal == SIGHUP) return self->reload();
   if (self->draining_) {
     std::fprintf(stderr, "zkwire proxy: second signal %d, stopping now\n", static_cast<int>(signal));
     event_base_loopexit(self->base_, nullptr);
@@ -157,15 +158,52 @@ void ProxyServer::signal_cb(evutil_socket_t signal, short, void* arg) {
 // Stop accepting, let pending requests finish (bounded), then exit.
 void ProxyServer::begin_drain() {
   draining_ = true;
-  for (evconnlistener* l : listeners_) evconnlistener_disable(l);
+  // Closed, not just disabled: a disabled listener's socket still completes handshakes into its backlog, so new
+  // clients would hang until exit instead of being refused and moving on to another server.
+  for (evconnlistener* l : listeners_) evconnlistener_free(l);
+  listeners_.clear();
   std::fprintf(stderr, "zkwire proxy: draining %zu connection(s) for up to %lld ms\n", relays_.size(),
-               static_cast<long long>(options_.drain_timeout_ms));
+               static_cast<long long>(config_.proxy.drain_timeout_ms));
   std::vector<Relay*> open;
   for (auto& [id, relay] : relays_) open.push_back(relay.get());
   for (Relay* relay : open) relay->close_when_idle();
-  timeval limit{options_.drain_timeout_ms / 1000, (options_.drain_timeout_ms % 1000) * 1000};
+  timeval limit{config_.proxy.drain_timeout_ms / 1000, (config_.proxy.drain_timeout_ms % 1000) * 1000};
   event_base_loopexit(base_, &limit);
   if (relays_.empty()) event_active(reaper_, 0, 0);
+}
+
+}  // namespace zkwire
+
+namespace zkwire {
+
+// SIGHUP: read the configuration again; apply what can change live, say what needs a restart.
+void ProxyServer::reload() {
+  if (!reload_) {
+    std::fprintf(stderr, "zkwire proxy: SIGHUP: no configuration file to reload (started without --config)\n");
+    return;
+  }
+  std::vector<ConfigProblem> problems;
+  std::optional<Config> next = reload_(problems);
+  for (const ConfigProblem& p : problems) std::fprintf(stderr, "zkwire proxy: %s\n", p.to_string().c_str());
+  if (!next) {
+    std::fprintf(stderr, "zkwire proxy: SIGHUP: configuration refused, the running one stays\n");
+    return;
+  }
+  std::string applied, needs_restart;
+  for (const ConfigKey& key : all_config_keys()) {
+    if (key.get(*next) == key.get(config_)) continue;
+    std::string name = std::string(key.section) + "." + std::string(key.name);
+    if (key.reloadable) {
+      key.set(config_, key.get(*next));
+      applied += (applied.empty() ? "" : ", ") + name;
+    } else {
+      needs_restart += (needs_restart.empty() ? "" : ", ") + name;
+    }
+  }
+  pool_->set_options(config_.proxy.pool);
+  inspector_->set_config(config_.inspector);
+  std::fprintf(stderr, "zkwire proxy: SIGHUP: reloaded; changed: %s; needs a restart: %s\n",
+               applied.empty() ? "nothing" : applied.c_str(), needs_restart.empty() ? "nothing" : needs_restart.c_str());
 }
 
 }  // namespace zkwire

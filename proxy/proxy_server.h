@@ -4,13 +4,15 @@
 #include <event2/listener.h>
 
 #include <cstdio>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "output/record_output.h"
-#include "config/config_keys.h"
+#include "config/config_loader.h"
 #include "inspector/session_inspector.h"
 #include "proxy/proxy_metrics.h"
 #include "proxy/proxy_options.h"
@@ -24,6 +26,9 @@ class AdminServer;
 class ProxyServer {
  public:
   explicit ProxyServer(Config config);
+  // How to read the configuration again on SIGHUP (the file, with the command line's flags on top).
+  using Reloader = std::function<std::optional<Config>(std::vector<ConfigProblem>& problems)>;
+  void set_reloader(Reloader reload) { reload_ = std::move(reload); }
   ~ProxyServer();
 
   // Resolves, binds and listens; false (after printing why) when it cannot.
@@ -31,7 +36,8 @@ class ProxyServer {
   // Runs until SIGTERM/SIGINT and the bounded drain that follows. Returns the exit status.
   int run();
 
-  const ProxyOptions& options() const { return options_; }
+  const ProxyOptions& options() const { return config_.proxy; }
+  const Config& config() const { return config_; }
   const UpstreamPool& pool() const { return *pool_; }
   const ProxyMetrics& metrics() const { return metrics_; }
   const SessionInspector& inspector() const { return *inspector_; }
@@ -56,8 +62,8 @@ class ProxyServer {
   void on_accept(evutil_socket_t fd, sockaddr* address);
   void on_relay_finished(uint64_t id);
   void begin_drain();
+  void reload();
 
-  ProxyOptions options_;
   Config config_;
   event_base* base_ = nullptr;
   std::vector<evconnlistener*> listeners_;
@@ -75,6 +81,7 @@ class ProxyServer {
   std::vector<event*> signals_;
   uint64_t next_id_ = 1;
   bool draining_ = false;
+  Reloader reload_;
 };
 
 }  // namespace zkwire

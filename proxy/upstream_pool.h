@@ -36,6 +36,7 @@ class UpstreamPool {
 
   const std::vector<Upstream>& servers() const { return servers_; }
   const PoolOptions& options() const { return options_; }
+  void set_options(const PoolOptions& options) { options_ = options; }
 
  private:
   std::vector<Upstream> servers_;
