@@ -100,12 +100,13 @@ void FlowTable::process(Connection& c, const TcpSegment& segment, Timestamp at) 
   if (!own.started()) own.start_at(payload_seq);
 
   const uint32_t payload_length = segment.wire_payload_length();
+  // What the sender had received when it sent this segment comes before what the segment carries.
+  if (segment.has(tcp_flag::ack)) peer.peer_acked(segment.ack, at, to_peer, payload_length > 0);
   if (payload_length > 0) own.add(payload_seq, segment.payload, segment.lost_tail, at, to_own);
   if (segment.has(tcp_flag::fin)) {
     own.note_fin(payload_seq + payload_length);
     if (!c.first_closer_side) c.first_closer_side = static_cast<uint8_t>(side);
   }
-  if (segment.has(tcp_flag::ack)) peer.peer_acked(segment.ack, at, to_peer);
 
   if (segment.has(tcp_flag::rst)) {
     if (!c.first_closer_side) c.first_closer_side = static_cast<uint8_t>(side);

@@ -128,14 +128,17 @@ void TcpReassembler::note_fin(uint32_t fin_seq) {
   fin_offset_ = static_cast<uint64_t>(std::max<int64_t>(offset_of(fin_seq), next_));
 }
 
-void TcpReassembler::peer_acked(uint32_t ack, Timestamp at, StreamReceiver& out) {
-  // Only a hole with data waiting behind it is treated as lost: acknowledgements can be
-  // captured before the data they cover, and that data must not be thrown away.
-  if (!started_ || held_.empty()) return;
+void TcpReassembler::peer_acked(uint32_t ack, Timestamp at, StreamReceiver& out, bool with_data) {
+  // A bare acknowledgement can be captured before the data it covers, and that data must not
+  // be thrown away: it only declares a hole lost when data is waiting behind it. An answer
+  // (the peer's own data) comes after the peer processed those bytes: the hole is lost now,
+  // and must be reported before the answer is, or the answer would seem to come first.
+  if (!started_ || (held_.empty() && !with_data)) return;
   int64_t acked = offset_of(ack);
   if (fin_offset_) acked = std::min<int64_t>(acked, static_cast<int64_t>(*fin_offset_));
   if (acked <= static_cast<int64_t>(next_)) return;
-  skip_hole_until(std::min(static_cast<uint64_t>(acked), held_.begin()->first), at, out);
+  const auto until = static_cast<uint64_t>(acked);
+  skip_hole_until(held_.empty() ? until : std::min(until, held_.begin()->first), at, out);
 }
 
 void TcpReassembler::flush(Timestamp at, StreamReceiver& out) {

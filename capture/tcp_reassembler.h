@@ -38,7 +38,8 @@ class TcpReassembler {
            StreamReceiver& out);
   void note_fin(uint32_t fin_seq);
   // The other side acknowledged up to `ack`: a hole below it was sent and will not be seen.
-  void peer_acked(uint32_t ack, Timestamp at, StreamReceiver& out);
+  // `with_data`: the acknowledgement came on a segment carrying the peer's own data (its answer).
+  void peer_acked(uint32_t ack, Timestamp at, StreamReceiver& out, bool with_data = false);
   // No more segments will come: declare every hole lost and deliver what is held.
   void flush(Timestamp at, StreamReceiver& out);
   // Drops held data without delivering it, for a flow that is gone.

@@ -73,6 +73,7 @@ void ConnectionDecoder::emit_decode_error(Direction dir, DecodeError error, uint
 // ---- feeding -------------------------------------------------------------------------------------
 
 void ConnectionDecoder::feed(Direction dir, std::span<const uint8_t> bytes, Timestamp ts) {
+  settle_resync(opposite(dir), ts);
   Side& s = side(dir);
   switch (s.mode) {
     case Mode::first_bytes: return feed_first_bytes(s, bytes, ts);
@@ -152,16 +153,7 @@ void ConnectionDecoder::feed_resync(Side& s, Direction dir, std::span<const uint
     Plausibility p = plausible_boundary(dir, std::span<const uint8_t>(s.held).subspan(pos), options_.max_frame, full);
     if (p == Plausibility::no) continue;
     if (p == Plausibility::need_more) break;
-    // Found one: say so, then decode from there as usual.
-    Record r = base_record(RecordKind::stream_resync, dir, ts, s.held_offset + pos);
-    r.byte_count = s.skipped + pos;
-    sink_.on_record(r);
-    std::vector<uint8_t> from_boundary(s.held.begin() + static_cast<std::ptrdiff_t>(pos), s.held.end());
-    uint64_t boundary_offset = s.held_offset + pos;
-    s.held.clear();
-    s.mode = Mode::frames;
-    s.framer.advance(boundary_offset - s.framer.offset());
-    return feed_frames(s, dir, from_boundary, ts);
+    return resync_at(s, dir, pos, ts);
   }
   // Bytes before `pos` can never start a frame: drop them now, or every later read would judge them again
   // (quadratic in the reads while a long candidate frame arrives), and the window would not stay bounded.
@@ -170,6 +162,32 @@ void ConnectionDecoder::feed_resync(Side& s, Direction dir, std::span<const uint
     s.held.erase(s.held.begin(), s.held.begin() + static_cast<std::ptrdiff_t>(drop));
     s.held_offset += drop;
     s.skipped += drop;
+  }
+}
+
+// Found a boundary `pos` bytes into the held ones: say so, then decode from there as usual.
+void ConnectionDecoder::resync_at(Side& s, Direction dir, size_t pos, Timestamp ts) {
+  Record r = base_record(RecordKind::stream_resync, dir, ts, s.held_offset + pos);
+  r.byte_count = s.skipped + pos;
+  sink_.on_record(r);
+  std::vector<uint8_t> from_boundary(s.held.begin() + static_cast<std::ptrdiff_t>(pos), s.held.end());
+  uint64_t boundary_offset = s.held_offset + pos;
+  s.held.clear();
+  s.mode = Mode::frames;
+  s.framer.advance(boundary_offset - s.framer.offset());
+  feed_frames(s, dir, from_boundary, ts);
+}
+
+// The peer is sending: a synchronous client waits for its reply, so what this side sent before is all there is for
+// now, and a last frame ending exactly where its bytes end needs no second frame to confirm it. Without this, the
+// request before the reply would stay held until the next request, its reply would go by unmatched, and the request
+// would then wait forever. Nothing is dropped when no boundary is found: more bytes may still complete one.
+void ConnectionDecoder::settle_resync(Direction dir, Timestamp ts) {
+  Side& s = side(dir);
+  if (s.mode != Mode::resync) return;
+  for (size_t pos = 0; pos + 4 <= s.held.size(); ++pos) {
+    auto from = std::span<const uint8_t>(s.held).subspan(pos);
+    if (plausible_boundary(dir, from, options_.max_frame, true) == Plausibility::yes) return resync_at(s, dir, pos, ts);
   }
 }
 

@@ -56,6 +56,8 @@ class ConnectionDecoder {
   void feed_first_bytes(Side& s, std::span<const uint8_t> bytes, Timestamp ts);
   void feed_text(Side& s, Direction dir, std::span<const uint8_t> bytes, Timestamp ts);
   void feed_resync(Side& s, Direction dir, std::span<const uint8_t> bytes, Timestamp ts);
+  void resync_at(Side& s, Direction dir, size_t pos, Timestamp ts);
+  void settle_resync(Direction dir, Timestamp ts);
   void enter_resync(Side& s, std::span<const uint8_t> rest, uint64_t rest_offset);
 
   void on_frame(Direction dir, std::span<const uint8_t> payload, uint64_t offset, Timestamp ts);
