@@ -26,7 +26,8 @@ void print_proxy_help() {
       "  --max-connections N        client connections at most (default 10000)\n"
       "  --close-oversized          close a connection that sends a frame above max_frame (default: flag it)\n"
       "  --admin HOST:PORT          admin HTTP endpoint: /metrics /sessions /connections /healthz /config\n"
-      "  --log-traffic FILE|-       decoded traffic and anomalies as JSON lines (docs/output.md)\n"
+      "  --log-traffic FILE|-       decoded traffic and anomalies, as JSON lines (docs/output.md)\n"
+      "  --log-format jsonl|text    ... or as one readable line per record\n"
       "  -c, --config FILE          YAML configuration (every key: zkwire describe config); flags override it\n"
       "  --check-config             check the configuration and exit\n",
       stdout);
@@ -106,6 +107,10 @@ std::optional<Config> configure(std::span<const std::string_view> args, std::vec
       options.admin = std::string(v);
     } else if (a == "--log-traffic") {
       options.log_traffic = std::string(v);
+    } else if (a == "--log-format") {
+      if (v == "jsonl") options.log_format = LogFormat::jsonl;
+      else if (v == "text") options.log_format = LogFormat::text;
+      else return fail("--log-format takes jsonl or text");
     } else {
       return fail("unknown option '" + std::string(a) + "'");
     }

@@ -98,7 +98,9 @@ const ConfigKey kKeys[] = {
     ZKWIRE_TEXT_KEY("proxy", admin, proxy.admin, false,
                     "admin HTTP endpoint host:port (/metrics /sessions /connections /healthz /config); empty: off"),
     ZKWIRE_TEXT_KEY("proxy", log_traffic, proxy.log_traffic, false,
-                    "decoded traffic and anomalies as JSON lines: a file, - for stdout, empty: off"),
+                    "decoded traffic and anomalies: a file, - for stdout, empty: off"),
+    ZKWIRE_CHOICE_KEY("proxy", log_format, proxy.log_format, "jsonl|text", false,
+                      "the traffic log's format: JSON lines (docs/output.md) or one readable line per record"),
 };
 
 }  // namespace

@@ -23,6 +23,8 @@ struct PoolOptions {
   int64_t retry_timeout_ms = 10'000;  // how long an ejected server sits out
 };
 
+enum class LogFormat : uint8_t { jsonl, text };
+
 enum class OversizedFrameAction : uint8_t { flag, close };
 constexpr std::string_view oversized_action_name(OversizedFrameAction a) {
   return a == OversizedFrameAction::flag ? "flag" : "close";
@@ -39,7 +41,8 @@ struct ProxyOptions {
   int64_t drain_timeout_ms = 5'000;  // on SIGTERM: how long pending requests may take to finish
   OversizedFrameAction oversized_frame = OversizedFrameAction::flag;
   std::string admin;  // "127.0.0.1:9181"; empty: no admin endpoint
-  std::string log_traffic;  // decoded traffic and anomalies as JSON lines: a file, "-" for stdout, empty: none
+  std::string log_traffic;  // decoded traffic and anomalies: a file, "-" for stdout, empty: none
+  LogFormat log_format = LogFormat::jsonl;  // JSON lines (docs/output.md), or text for people watching
 };
 
 }  // namespace zkwire

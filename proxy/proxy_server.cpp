@@ -50,7 +50,10 @@ bool ProxyServer::start() {
       std::fprintf(stderr, "zkwire proxy: cannot write %s: %s\n", config_.proxy.log_traffic.c_str(), std::strerror(errno));
       return false;
     }
-    log_ = std::make_unique<RecordOutput>(log_file_, OutputFormat::jsonl, RenderOptions{});
+    RenderOptions render;
+    render.color = config_.proxy.log_format == LogFormat::text && isatty(fileno(log_file_));
+    log_ = std::make_unique<RecordOutput>(
+        log_file_, config_.proxy.log_format == LogFormat::text ? OutputFormat::text : OutputFormat::jsonl, render);
   }
   fanout_.metrics = &metrics_;
   fanout_.log = log_.get();

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <ctime>
 
 namespace zkwire {
 namespace {
@@ -46,10 +47,11 @@ Relay::~Relay() {
   if (client_) bufferevent_free(client_);
 }
 
+// libevent's cached time comes from a coarse clock (4 ms steps here): far too coarse for latencies.
 Timestamp Relay::now() const {
-  timeval tv{};
-  event_base_gettimeofday_cached(context_.base, &tv);
-  return {int64_t{tv.tv_sec} * 1'000'000'000 + int64_t{tv.tv_usec} * 1000};
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return {int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec};
 }
 
 std::string Relay::upstream_address() const { return upstream_text_; }

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config time
   libevent-dev libspdlog-dev libyaml-cpp-dev libgtest-dev libgmock-dev libpcap-dev libbenchmark-dev
   zookeeper libzookeeper-mt-dev python3-kazoo tcpdump tshark iproute2 openjdk-17-jdk-headless libslf4j-java
   clang libclang-rt-14-dev

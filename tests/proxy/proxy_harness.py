@@ -1,0 +1,139 @@
+"""Shared by the proxy tests: the fixture's ensemble, a `zkwire proxy` process on free ports, its admin endpoint."""
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "captures", "drivers"))  # zkraw: a raw client for what kazoo cannot send
+
+
+T0 = time.time()
+
+
+def log(msg):
+    print("proxy-test: %6.2f s: %s" % (time.time() - T0, msg), file=sys.stderr, flush=True)
+
+
+def ensemble(directory):
+    """ensemble.env of the fixture, as a dict (ZK_PORT_1, ZK_PID_1, ZK_CONNECT...)."""
+    env = {}
+    with open(os.path.join(directory, "ensemble.env")) as f:
+        for line in f:
+            key, _, value = line.strip().partition("=")
+            if key:
+                env[key] = value
+    return env
+
+
+def server_ports(env):
+    return [int(env["ZK_PORT_%d" % n]) for n in range(1, int(env["ZK_NODES"]) + 1)]
+
+
+def free_port():
+    # Bound and released: a small race with other tests, acceptable on loopback with random ports.
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Proxy:
+    """`zkwire proxy` in its own process group, listening and serving /metrics on free ports."""
+
+    def __init__(self, zkwire, upstreams, *extra, log_traffic=None):
+        self.port, self.admin = free_port(), free_port()
+        self.log_traffic = log_traffic
+        args = [zkwire, "proxy", "--listen", "127.0.0.1:%d" % self.port,
+                "--upstream", ",".join(upstreams), "--admin", "127.0.0.1:%d" % self.admin]
+        if log_traffic:
+            args += ["--log-traffic", log_traffic]
+        args += list(extra)
+        self.stderr_path = "/tmp/zkwire-proxy-%d.err" % self.port
+        self.stderr = open(self.stderr_path, "w")
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.stderr, start_new_session=True)
+        self.connect = "127.0.0.1:%d" % self.port
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                self.get("/healthz")
+                return
+            except OSError:
+                time.sleep(0.05)
+        why = open(self.stderr_path).read()
+        self.__exit__(None, None, None)  # a constructor that raises gets no __exit__ from `with`
+        raise RuntimeError("the proxy did not start: " + why)
+
+    def get(self, path, timeout=5):
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d%s" % (self.admin, path), timeout=timeout) as r:
+                return r.read().decode()
+        except urllib.error.HTTPError as e:  # /healthz says 503 with a body: still an answer
+            return e.read().decode()
+
+    def json(self, path):
+        return json.loads(self.get(path))
+
+    def metrics(self):
+        """{'name{labels}': value} from /metrics."""
+        out = {}
+        for line in self.get("/metrics").splitlines():
+            if line and not line.startswith("#"):
+                key, _, value = line.rpartition(" ")
+                out[key] = float(value)
+        return out
+
+    def metric(self, name, **labels):
+        key = name + ("{" + ",".join('%s="%s"' % kv for kv in labels.items()) + "}" if labels else "")
+        return self.metrics().get(key, 0.0)
+
+    def rss_kb(self):
+        with open("/proc/%d/status" % self.process.pid) as f:
+            return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def stop(self, timeout=10):
+        """SIGTERM, then SIGKILL if the drain overruns; returns the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.stderr.close()
+        return self.process.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        if exc[0] is not None:
+            sys.stderr.write("----- proxy stderr -----\n" + open(self.stderr_path).read())
+        os.unlink(self.stderr_path)
+
+
+def read_log(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def wait_until(predicate, timeout, what, interval=0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
