@@ -74,7 +74,10 @@ void Relay::try_next_upstream() {
   upstream_ = bufferevent_socket_new(context_.base, -1, BEV_OPT_CLOSE_ON_FREE);
   bufferevent_setcb(upstream_, read_cb, write_cb, event_cb, this);
   trying_ = server;
+  context_.pool->attempting(server);
+  attempt_open_ = true;
   if (bufferevent_socket_connect(upstream_, address.get(), static_cast<int>(address.length)) < 0) {
+    attempt_open_ = false;
     context_.pool->failed(server, now());
     return try_next_upstream();
   }
@@ -84,6 +87,7 @@ void Relay::try_next_upstream() {
 
 void Relay::connect_timeout_cb(evutil_socket_t, short, void* arg) {
   auto* self = static_cast<Relay*>(arg);
+  self->attempt_open_ = false;
   self->context_.pool->failed(self->trying_, self->now());
   self->try_next_upstream();
 }
@@ -91,6 +95,7 @@ void Relay::connect_timeout_cb(evutil_socket_t, short, void* arg) {
 void Relay::on_upstream_connected() {
   evtimer_del(connect_timer_);
   server_ = trying_;
+  attempt_open_ = false;
   context_.pool->connected(trying_);
   set_nodelay(bufferevent_getfd(upstream_));
   labels_ = {client_address_, upstream_text_};
@@ -188,6 +193,7 @@ void Relay::on_event(Side side, short what) {
     if (what & BEV_EVENT_CONNECTED) return on_upstream_connected();
     // Refused or unreachable before the client noticed anything: try the next server.
     evtimer_del(connect_timer_);
+    attempt_open_ = false;
     context_.pool->failed(trying_, now());
     return try_next_upstream();
   }
@@ -245,6 +251,8 @@ void Relay::finish(std::string_view how, std::optional<Direction> first_closer) 
     close.detail = detail;
     context_.records->consume(id_, close, labels_);
     context_.pool->released(*server_);
+  } else if (attempt_open_) {
+    context_.pool->released(trying_);  // given up while still connecting (a shutdown): not the server's fault
   }
   if (upstream_) bufferevent_disable(upstream_, EV_READ | EV_WRITE);
   if (client_) bufferevent_disable(client_, EV_READ | EV_WRITE);

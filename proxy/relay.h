@@ -73,6 +73,7 @@ class Relay : private RecordSink {
   event* connect_timer_ = nullptr;
   std::vector<size_t> candidates_;  // servers still to try, in order
   size_t trying_ = 0;  // the server being connected to
+  bool attempt_open_ = false;  // an attempt on trying_ counts against it in the pool
   std::optional<size_t> server_;  // the connected upstream
   ConnectionDecoder decoder_;
   FlowLabels labels_;

@@ -41,9 +41,12 @@ std::vector<size_t> UpstreamPool::order_for_new_client(Timestamp now) {
   return order;
 }
 
+// A connection counts against its server from the first attempt: a burst of new clients must not all pick the
+// server that looked least loaded before any of their connects completed.
+void UpstreamPool::attempting(size_t server) { ++servers_[server].connections; }
+
 void UpstreamPool::connected(size_t server) {
   Upstream& u = servers_[server];
-  ++u.connections;
   ++u.connections_total;
   u.consecutive_failures = 0;
   u.state = UpstreamState::up;
@@ -51,6 +54,7 @@ void UpstreamPool::connected(size_t server) {
 
 void UpstreamPool::failed(size_t server, Timestamp now) {
   Upstream& u = servers_[server];
+  if (u.connections > 0) --u.connections;
   ++u.failures_total;
   if (++u.consecutive_failures >= options_.failure_limit && u.state == UpstreamState::up) {
     u.state = UpstreamState::ejected;

@@ -17,7 +17,7 @@ std::string_view upstream_state_name(UpstreamState s);
 struct Upstream {
   SocketAddress address;
   UpstreamState state = UpstreamState::up;
-  uint32_t connections = 0;  // relays attached now
+  uint32_t connections = 0;  // relays attached now, or connecting
   uint32_t consecutive_failures = 0;
   Timestamp ejected_until;
   uint64_t connections_total = 0, failures_total = 0, ejections_total = 0;
@@ -30,6 +30,8 @@ class UpstreamPool {
   // Every server in the order to try for a new client: the policy's pick first, then the others, ejected
   // servers last (an ejected server is still better than refusing the client when nothing else answers).
   std::vector<size_t> order_for_new_client(Timestamp now);
+  // One attempt on `server` begins; it ends in failed() or connected(), and a connection in released().
+  void attempting(size_t server);
   void connected(size_t server);
   void failed(size_t server, Timestamp now);
   void released(size_t server);

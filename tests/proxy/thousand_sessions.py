@@ -69,6 +69,9 @@ async def main(proxy):
     log("zkwire_connections %d; per server %s" % (gauge, {k: v for k, v in by_server.items()
                                                          if k.startswith("zkwire_upstream_connections")}))
     assert gauge == SESSIONS, "the connections gauge says %d" % gauge
+    # least_connections counts a connection from its first attempt, so even a burst spreads evenly.
+    spread = [v for k, v in by_server.items() if k.startswith("zkwire_upstream_connections")]
+    assert max(spread) - min(spread) <= 1, "least_connections spread %s is not even" % spread
     all_open.set()
     await asyncio.wait_for(asyncio.gather(*tasks), 30)
     log("all closed %.1f s after the start" % (time.time() - t))
