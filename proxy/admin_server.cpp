@@ -70,7 +70,8 @@ bool AdminServer::listen(const std::string& host_port, std::string& error) {
 
 void AdminServer::handle(evhttp_request* request, void* arg) {
   auto* self = static_cast<AdminServer*>(arg);
-  std::string path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(request)) ?: "/";
+  const char* uri_path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(request));
+  std::string path = uri_path ? uri_path : "/";
   std::string body, type = "application/json";
   int status = HTTP_OK;
   if (path == "/metrics") {

@@ -9,7 +9,11 @@ namespace zkwire {
 std::string_view upstream_state_name(UpstreamState s) { return s == UpstreamState::up ? "up" : "ejected"; }
 
 UpstreamPool::UpstreamPool(std::vector<SocketAddress> servers, PoolOptions options) : options_(options) {
-  for (auto& address : servers) servers_.push_back(Upstream{std::move(address)});
+  for (auto& address : servers) {
+    Upstream upstream;
+    upstream.address = std::move(address);
+    servers_.push_back(std::move(upstream));
+  }
 }
 
 std::vector<size_t> UpstreamPool::order_for_new_client(Timestamp now) {
