@@ -1,11 +1,13 @@
 // Packets out of a pcap/pcapng file or a live interface, through libpcap.
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <span>
 #include <string>
 
 #include "capture/capture_error.h"
+#include "capture/mapped_pcap.h"
 #include "capture/packet_parser.h"
 #include "decoder/basics.h"
 
@@ -48,8 +50,13 @@ class PcapSource {
  private:
   PcapSource(pcap* handle, int dlt, LinkLayer link, bool live);
   static OpenedSource adopt(pcap* handle, const std::string& name, bool live);
+  // Hands the rest of a mapped file to libpcap, from the record the mapped reader left alone.
+  bool continue_with_libpcap(CaptureError& error);
 
-  pcap* handle_;
+  pcap* handle_;  // null while a mapped file is being read
+  // Classic pcap files are read from memory: most of the cost of reading through libpcap is copying.
+  std::unique_ptr<MappedPcap> mapped_;
+  std::FILE* mapped_file_ = nullptr;  // kept open for libpcap to take over
   int dlt_;
   LinkLayer link_;
   bool live_;

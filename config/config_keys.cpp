@@ -101,6 +101,12 @@ const ConfigKey kKeys[] = {
                     "decoded traffic and anomalies: a file, - for stdout, empty: off"),
     ZKWIRE_CHOICE_KEY("proxy", log_format, proxy.log_format, "jsonl|text", false,
                       "the traffic log's format: JSON lines (docs/output.md) or one readable line per record"),
+    ZKWIRE_NUMBER_KEY("proxy", log_max_bytes, proxy.log_max_bytes, integer, 4096, 1e12, false,
+                      "a traffic log file is rotated when it reaches this many bytes"),
+    ZKWIRE_NUMBER_KEY("proxy", log_files, proxy.log_files, integer, 1, 1000, false,
+                      "rotated traffic log files kept"),
+    ZKWIRE_CHOICE_KEY("proxy", log_level, proxy.log_level, "trace|debug|info|warn|error|critical|off", true,
+                      "the human log's level (stderr)"),
 };
 
 }  // namespace

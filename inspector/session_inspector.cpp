@@ -1,6 +1,7 @@
 // The inspector's rules: each record updates session and connection state, and some reveal an anomaly.
 #include "inspector/session_inspector.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "decoder/opcodes.h"
@@ -90,6 +91,7 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
       SessionState& s = session(c.session, r.ts);
       s.last_client_activity = r.ts;
       s.expiry_risk_reported = false;
+      watch(s);
     }
   } else if (r.dir == Direction::server_to_client) {
     c.last_server_frame = r.ts;
@@ -169,6 +171,7 @@ void SessionInspector::on_connect_response(ConnectionState& c, uint64_t id, cons
   c.session = response->sessionId;
   SessionState& s = session(response->sessionId, r.ts);
   s.timeout_ms = response->timeOut;
+  watch(s);
   s.read_only = response->readOnly.present && response->readOnly.value;
   if (!s.passwd_fingerprint) s.passwd_fingerprint = fingerprint(response->passwd);
   // Time without any attached connection, since the previous one closed.
@@ -198,7 +201,9 @@ void SessionInspector::on_connect_response(ConnectionState& c, uint64_t id, cons
 
   s.recent_connects.push_back(r.ts);
   int64_t window_ns = config_.reconnect_storm_window_ms * 1'000'000;
-  while (!s.recent_connects.empty() && r.ts.ns - s.recent_connects.front().ns > window_ns) s.recent_connects.pop_front();
+  s.recent_connects.erase(s.recent_connects.begin(),
+                          std::find_if(s.recent_connects.begin(), s.recent_connects.end(),
+                                       [&](Timestamp t) { return r.ts.ns - t.ns <= window_ns; }));
   if (s.recent_connects.size() >= config_.reconnect_storm_count && (!s.storm_reported_at || r.ts.ns - s.storm_reported_at->ns > window_ns)) {
     s.storm_reported_at = r.ts;
     flag(Anomaly::reconnect_storm, &c, s.id, r.ts,
@@ -307,7 +312,9 @@ void SessionInspector::on_event(ConnectionState& c, uint64_t id, const Record& r
   ++s.watches_fired;
   s.recent_events.push_back(r.ts);
   int64_t window_ns = config_.watch_storm_window_ms * 1'000'000;
-  while (!s.recent_events.empty() && r.ts.ns - s.recent_events.front().ns > window_ns) s.recent_events.pop_front();
+  s.recent_events.erase(s.recent_events.begin(),
+                        std::find_if(s.recent_events.begin(), s.recent_events.end(),
+                                     [&](Timestamp t) { return r.ts.ns - t.ns <= window_ns; }));
   if (s.recent_events.size() >= config_.watch_storm_count && (!s.watch_storm_reported_at || r.ts.ns - s.watch_storm_reported_at->ns > window_ns)) {
     s.watch_storm_reported_at = r.ts;
     flag(Anomaly::watch_storm, &c, s.id, r.ts,
@@ -401,8 +408,17 @@ void SessionInspector::check_silences(Timestamp now) {
                std::to_string(it->second.timeout_ms) + " ms; clients ping after about a third of it)");
     }
   }
-  for (auto& [id, s] : sessions_) {
-    if (s.ended || s.expiry_risk_reported || s.timeout_ms <= 0 || s.connections.empty()) continue;
+  for (size_t i = 0; i < watched_.size();) {
+    SessionState& s = *watched_[i];
+    if (s.ended || s.expiry_risk_reported) {
+      s.watched = false;
+      watched_[i] = watched_.back();
+      watched_.pop_back();
+      continue;
+    }
+    ++i;
+    const int64_t id = s.id;
+    if (s.timeout_ms <= 0 || s.connections.empty()) continue;
     int64_t silence_us = micros_between(s.last_client_activity, now);
     int64_t limit_us = static_cast<int64_t>(config_.expiry_risk_fraction * s.timeout_ms * 1000);
     if (silence_us > limit_us) {

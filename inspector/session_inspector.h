@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "decoder/record.h"
 #include "inspector/inspector_config.h"
@@ -52,6 +53,14 @@ class SessionInspector : public RecordConsumer {
   RecordConsumer& next_;
   std::unordered_map<uint64_t, ConnectionState> connections_;
   std::unordered_map<int64_t, SessionState> sessions_;
+  // Sessions that may still be flagged expiry_risk: the silence check walks these, not every session ever seen.
+  std::vector<SessionState*> watched_;
+  void watch(SessionState& s) {
+    if (!s.watched) {
+      s.watched = true;
+      watched_.push_back(&s);
+    }
+  }
   std::unordered_map<std::string, int64_t> server_max_zxid_;  // per server, from its replies and pings
   std::array<uint64_t, kAnomalyCount> anomaly_counts_{};
   std::optional<Timestamp> last_check_;

@@ -2,7 +2,6 @@
 #pragma once
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,9 +39,11 @@ struct SessionState {
   uint64_t pings = 0, ping_rtt_sum_us = 0;
   int64_t ping_rtt_max_us = 0;
   int64_t disconnected_us = 0;  // time with no connection attached, between its connections
-  std::deque<Timestamp> recent_connects, recent_events;
+  // Times within the storm windows; vectors, not deques: an empty deque allocates, and most sessions never fill one.
+  std::vector<Timestamp> recent_connects, recent_events;
   std::optional<Timestamp> storm_reported_at, watch_storm_reported_at;
   std::array<uint32_t, kAnomalyCount> anomalies{};
+  bool watched = false;  // in SessionInspector::watched_
 };
 
 inline constexpr size_t kMaxRememberedConnections = 256;

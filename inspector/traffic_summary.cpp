@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <vector>
 
 #include "decoder/error_codes.h"
 #include "decoder/opcodes.h"
@@ -27,7 +28,7 @@ void TrafficSummary::consume(uint64_t, const Record& r, const FlowLabels&) {
   double ts = r.ts.seconds();
   if (first_ts_ == 0 || ts < first_ts_) first_ts_ = ts;
   last_ts_ = std::max(last_ts_, ts);
-  ++kinds_[std::string(record_kind_name(r.kind))];
+  ++kinds_[static_cast<size_t>(r.kind)];
   switch (r.kind) {
     case RecordKind::connection_open: ++connections_; return;
     case RecordKind::decode_error: ++decode_errors_; break;
@@ -78,7 +79,12 @@ std::string TrafficSummary::render(const SessionInspector& inspector, const Sour
 
   e.key("records");
   e.begin_object();
-  for (const auto& [kind, n] : kinds_) number(kind, static_cast<int64_t>(n));
+  // In name order, as the document always listed them.
+  std::vector<std::pair<std::string_view, uint64_t>> kinds;
+  for (size_t k = 0; k < kinds_.size(); ++k)
+    if (kinds_[k]) kinds.emplace_back(record_kind_name(static_cast<RecordKind>(k)), kinds_[k]);
+  std::sort(kinds.begin(), kinds.end());
+  for (const auto& [kind, n] : kinds) number(kind, static_cast<int64_t>(n));
   e.end_object();
 
   e.key("requests");
@@ -133,9 +139,9 @@ std::string TrafficSummary::render(const SessionInspector& inspector, const Sour
     e.key("read_only");
     e.value_bool(s->read_only);
     e.key("first_ts");
-    e.value_double(s->first_seen.seconds(), 6);
+    e.value_seconds(s->first_seen.ns);
     e.key("last_ts");
-    e.value_double(s->last_seen.seconds(), 6);
+    e.value_seconds(s->last_seen.ns);
     number("connections", static_cast<int64_t>(s->connections_total));
     number("reconnects", s->connections_total > 0 ? static_cast<int64_t>(s->connections_total - 1) : 0);
     e.key("disconnected_s");
@@ -176,10 +182,10 @@ std::string TrafficSummary::render(const SessionInspector& inspector, const Sour
       e.key("server");
       e.value_string(c.server);
       e.key("opened");
-      e.value_double(c.opened.seconds(), 6);
+      e.value_seconds(c.opened.ns);
       if (c.is_closed) {
         e.key("closed");
-        e.value_double(c.closed.seconds(), 6);
+        e.value_seconds(c.closed.ns);
         e.key("close");
         e.value_string(c.close_detail);
         number("pending_at_close", c.pending_at_close);

@@ -1,5 +1,6 @@
 // Counts what passed (frames, bytes, ops, errors, latencies, anomalies) and renders the summary document.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -26,7 +27,8 @@ class TrafficSummary : public RecordConsumer {
  private:
   uint64_t frames_ = 0, frame_bytes_ = 0, connections_ = 0, decode_errors_ = 0, gaps_ = 0;
   uint64_t bytes_by_dir_[2] = {0, 0};
-  std::map<std::string, uint64_t> kinds_;
+  // By RecordKind: a string-keyed map looked up once per record was a tenth of the summary's cost.
+  std::array<uint64_t, 256> kinds_{};  // RecordKind is a uint8_t
   std::map<int32_t, uint64_t> requests_by_op_;
   std::map<int32_t, uint64_t> errors_by_code_;
   std::map<int32_t, LatencyHistogram> latency_by_op_;

@@ -12,6 +12,11 @@ RecordOutput::RecordOutput(std::FILE* out, OutputFormat format, RenderOptions op
   buffer_.reserve(kFlushAt + 4096);
 }
 
+RecordOutput::RecordOutput(Writer write, OutputFormat format, RenderOptions options)
+    : writer_(std::move(write)), format_(format), options_(options) {
+  buffer_.reserve(kFlushAt + 4096);
+}
+
 RecordOutput::~RecordOutput() { flush(); }
 
 void RecordOutput::write(const Record& record, const FlowLabels& flow) {
@@ -29,6 +34,13 @@ void RecordOutput::write(const Record& record, const FlowLabels& flow) {
 }
 
 void RecordOutput::flush() {
+  if (writer_) {
+    std::string_view lines(buffer_);
+    if (!lines.empty() && lines.back() == '\n') lines.remove_suffix(1);
+    if (!lines.empty()) writer_(lines);
+    buffer_.clear();
+    return;
+  }
   if (!buffer_.empty()) std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
   buffer_.clear();
   std::fflush(out_);

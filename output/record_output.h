@@ -1,7 +1,9 @@
 // Where decoded records go on their way out: rendered as text or JSON lines into a buffered stream.
 #pragma once
 #include <cstdio>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "decoder/record.h"
 #include "output/record_renderer.h"
@@ -14,6 +16,9 @@ class RecordOutput : public RecordConsumer {
  public:
   // `out` stays owned by the caller; nothing is written until `flush` or the buffer fills.
   RecordOutput(std::FILE* out, OutputFormat format, RenderOptions options);
+  // Rendered lines go to `write` in batches (whole lines, the last newline left off): for log sinks that rotate.
+  using Writer = std::function<void(std::string_view lines)>;
+  RecordOutput(Writer write, OutputFormat format, RenderOptions options);
   ~RecordOutput();
 
   void write(const Record& record, const FlowLabels& flow);
@@ -22,7 +27,8 @@ class RecordOutput : public RecordConsumer {
   uint64_t records_written() const { return written_; }
 
  private:
-  std::FILE* out_;
+  std::FILE* out_ = nullptr;
+  Writer writer_;
   OutputFormat format_;
   RenderOptions options_;
   std::string buffer_;

@@ -292,7 +292,7 @@ void render_jsonl(const Record& r, const FlowLabels& flow, const RenderOptions& 
   FieldRenderer<JsonEmitter> f(e, options);
   e.begin_record();
   e.key("ts");
-  e.value_double(r.ts.seconds(), 6);
+  e.value_seconds(r.ts.ns);
   e.key("client");
   e.value_string(flow.client);
   e.key("server");

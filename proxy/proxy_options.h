@@ -24,6 +24,8 @@ struct PoolOptions {
 };
 
 enum class LogFormat : uint8_t { jsonl, text };
+// In spdlog's order, so the value converts directly.
+enum class LogLevel : uint8_t { trace, debug, info, warn, error, critical, off };
 
 enum class OversizedFrameAction : uint8_t { flag, close };
 constexpr std::string_view oversized_action_name(OversizedFrameAction a) {
@@ -43,6 +45,9 @@ struct ProxyOptions {
   std::string admin;  // "127.0.0.1:9181"; empty: no admin endpoint
   std::string log_traffic;  // decoded traffic and anomalies: a file, "-" for stdout, empty: none
   LogFormat log_format = LogFormat::jsonl;  // JSON lines (docs/output.md), or text for people watching
+  uint64_t log_max_bytes = 100u << 20;  // a traffic log file is rotated at this size...
+  uint32_t log_files = 5;  // ...keeping this many old files
+  LogLevel log_level = LogLevel::info;  // the human log on stderr
 };
 
 }  // namespace zkwire

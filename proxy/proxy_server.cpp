@@ -7,7 +7,10 @@
 #include <csignal>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "proxy/admin_server.h"
+#include "proxy/proxy_logging.h"
 
 namespace zkwire {
 
@@ -23,7 +26,6 @@ ProxyServer::~ProxyServer() {
   if (reaper_) event_free(reaper_);
   if (ticker_) event_free(ticker_);
   log_.reset();
-  if (log_file_ && log_file_ != stdout) std::fclose(log_file_);
   event_base_free(base_);
 }
 
@@ -33,27 +35,22 @@ bool ProxyServer::start() {
   for (const std::string& u : config_.proxy.upstreams) {
     auto address = resolve_address(u, error);
     if (!address) {
-      std::fprintf(stderr, "zkwire proxy: upstream %s\n", error.c_str());
+      spdlog::error("upstream {}", error);
       return false;
     }
     servers.push_back(*address);
   }
   if (servers.empty()) {
-    std::fprintf(stderr, "zkwire proxy: no upstream servers (--upstream host:port,...)\n");
+    spdlog::error("no upstream servers (--upstream host:port,...)");
     return false;
   }
   pool_ = std::make_unique<UpstreamPool>(std::move(servers), config_.proxy.pool);
 
-  if (!config_.proxy.log_traffic.empty()) {
-    log_file_ = config_.proxy.log_traffic == "-" ? stdout : std::fopen(config_.proxy.log_traffic.c_str(), "a");
-    if (!log_file_) {
-      std::fprintf(stderr, "zkwire proxy: cannot write %s: %s\n", config_.proxy.log_traffic.c_str(), std::strerror(errno));
-      return false;
-    }
-    RenderOptions render;
-    render.color = config_.proxy.log_format == LogFormat::text && isatty(fileno(log_file_));
-    log_ = std::make_unique<RecordOutput>(
-        log_file_, config_.proxy.log_format == LogFormat::text ? OutputFormat::text : OutputFormat::jsonl, render);
+  configure_human_log(config_.proxy);
+  log_ = open_traffic_log(config_.proxy, error);
+  if (!error.empty()) {
+    spdlog::error("{}", error);
+    return false;
   }
   fanout_.metrics = &metrics_;
   fanout_.log = log_.get();
@@ -62,14 +59,14 @@ bool ProxyServer::start() {
   for (const std::string& l : config_.proxy.listen) {
     auto address = resolve_address(l, error);
     if (!address) {
-      std::fprintf(stderr, "zkwire proxy: listen %s\n", error.c_str());
+      spdlog::error("listen {}", error);
       return false;
     }
     evconnlistener* listener =
         evconnlistener_new_bind(base_, accept_cb, this, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024,
                                 address->get(), static_cast<int>(address->length));
     if (!listener) {
-      std::fprintf(stderr, "zkwire proxy: cannot listen on %s: %s\n", l.c_str(), std::strerror(errno));
+      spdlog::error("cannot listen on {}: {}", l, std::strerror(errno));
       return false;
     }
     listeners_.push_back(listener);
@@ -77,7 +74,7 @@ bool ProxyServer::start() {
   if (!config_.proxy.admin.empty()) {
     admin_ = std::make_unique<AdminServer>(base_, *this);
     if (!admin_->listen(config_.proxy.admin, error)) {
-      std::fprintf(stderr, "zkwire proxy: %s\n", error.c_str());
+      spdlog::error("{}", error);
       return false;
     }
   }
@@ -95,11 +92,11 @@ bool ProxyServer::start() {
 }
 
 int ProxyServer::run() {
-  std::fprintf(stderr, "zkwire proxy: listening on");
-  for (const auto& l : config_.proxy.listen) std::fprintf(stderr, " %s", l.c_str());
-  std::fprintf(stderr, ", forwarding to %zu server(s) (%s)%s%s\n", pool_->servers().size(),
-               std::string(policy_name(config_.proxy.pool.policy)).c_str(), config_.proxy.admin.empty() ? "" : ", admin on ",
-               config_.proxy.admin.c_str());
+  std::string listening;
+  for (const auto& l : config_.proxy.listen) listening += (listening.empty() ? "" : ", ") + l;
+  spdlog::info("listening on {}, forwarding to {} server(s) ({}){}{}", listening, pool_->servers().size(),
+               policy_name(config_.proxy.pool.policy), config_.proxy.admin.empty() ? "" : ", admin on ",
+               config_.proxy.admin);
   event_base_dispatch(base_);
   if (log_) log_->flush();
   return 0;
@@ -151,7 +148,7 @@ void ProxyServer::signal_cb(evutil_socket_t signal, short, void* arg) {
   auto* self = static_cast<ProxyServer*>(arg);
   if (signal == SIGHUP) return self->reload();
   if (self->draining_) {
-    std::fprintf(stderr, "zkwire proxy: second signal %d, stopping now\n", static_cast<int>(signal));
+    spdlog::warn("second signal {}, stopping now", static_cast<int>(signal));
     event_base_loopexit(self->base_, nullptr);
     return;
   }
@@ -165,8 +162,7 @@ void ProxyServer::begin_drain() {
   // clients would hang until exit instead of being refused and moving on to another server.
   for (evconnlistener* l : listeners_) evconnlistener_free(l);
   listeners_.clear();
-  std::fprintf(stderr, "zkwire proxy: draining %zu connection(s) for up to %lld ms\n", relays_.size(),
-               static_cast<long long>(config_.proxy.drain_timeout_ms));
+  spdlog::info("draining {} connection(s) for up to {} ms", relays_.size(), config_.proxy.drain_timeout_ms);
   std::vector<Relay*> open;
   for (auto& [id, relay] : relays_) open.push_back(relay.get());
   for (Relay* relay : open) relay->close_when_idle();
@@ -182,14 +178,14 @@ namespace zkwire {
 // SIGHUP: read the configuration again; apply what can change live, say what needs a restart.
 void ProxyServer::reload() {
   if (!reload_) {
-    std::fprintf(stderr, "zkwire proxy: SIGHUP: no configuration file to reload (started without --config)\n");
+    spdlog::warn("SIGHUP: no configuration file to reload (started without --config)");
     return;
   }
   std::vector<ConfigProblem> problems;
   std::optional<Config> next = reload_(problems);
-  for (const ConfigProblem& p : problems) std::fprintf(stderr, "zkwire proxy: %s\n", p.to_string().c_str());
+  for (const ConfigProblem& p : problems) spdlog::error("{}", p.to_string());
   if (!next) {
-    std::fprintf(stderr, "zkwire proxy: SIGHUP: configuration refused, the running one stays\n");
+    spdlog::error("SIGHUP: configuration refused, the running one stays");
     return;
   }
   std::string applied, needs_restart;
@@ -205,8 +201,9 @@ void ProxyServer::reload() {
   }
   pool_->set_options(config_.proxy.pool);
   inspector_->set_config(config_.inspector);
-  std::fprintf(stderr, "zkwire proxy: SIGHUP: reloaded; changed: %s; needs a restart: %s\n",
-               applied.empty() ? "nothing" : applied.c_str(), needs_restart.empty() ? "nothing" : needs_restart.c_str());
+  configure_human_log(config_.proxy);
+  spdlog::info("SIGHUP: reloaded; changed: {}; needs a restart: {}", applied.empty() ? "nothing" : applied,
+               needs_restart.empty() ? "nothing" : needs_restart);
 }
 
 }  // namespace zkwire

@@ -68,7 +68,6 @@ class ProxyServer {
   event_base* base_ = nullptr;
   std::vector<evconnlistener*> listeners_;
   std::unique_ptr<UpstreamPool> pool_;
-  std::FILE* log_file_ = nullptr;
   std::unique_ptr<RecordOutput> log_;
   ProxyMetrics metrics_;
   Fanout fanout_;

@@ -25,7 +25,7 @@ TEST(ConfigLoader, TheExampleFileLoadsAndSaysTheDefaults) {
   ASSERT_TRUE(loaded.problems.empty()) << loaded.problems[0].to_string();
   Config defaults;
   for (const ConfigKey& key : all_config_keys())
-    EXPECT_NEAR(key.get(loaded.config), key.get(defaults), 1e-3) << key.name;
+    EXPECT_EQ(key.get(loaded.config), key.get(defaults)) << key.name;
 }
 
 TEST(ConfigLoader, ValuesOverrideDefaults) {
