@@ -5,15 +5,10 @@
 #include <cstdio>
 
 #include "decoder/opcodes.h"
+#include "output/labels.h"
 
 namespace zkwire {
 namespace {
-
-std::string hex(int64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 std::string seconds(int64_t us) {
   char buf[32];
@@ -148,7 +143,7 @@ void SessionInspector::on_connect_request(ConnectionState& c, uint64_t id, const
   if (s.passwd_fingerprint && *s.passwd_fingerprint != *c.passwd_fingerprint) {
     c.hijack_reported = true;
     flag(Anomaly::session_hijack_attempt, &c, s.id, r.ts,
-         "resume of session " + hex(s.id) + " from " + c.client + " with a password that differs from the one "
+         "resume of session " + hex_label(s.id) + " from " + c.client + " with a password that differs from the one "
              "the session was granted; the server drops the owner's connection at once");
   }
   (void)id;
@@ -162,7 +157,7 @@ void SessionInspector::on_connect_response(ConnectionState& c, uint64_t id, cons
     if (c.resume && !c.hijack_reported) {
       session(c.requested_session, r.ts).ended = true;
       flag(Anomaly::session_expired, &c, c.requested_session, r.ts,
-           "the server answered the resume of session " + hex(c.requested_session) +
+           "the server answered the resume of session " + hex_label(c.requested_session) +
                " with a zeroed ConnectResponse: the session had expired (or was closed); its ephemeral nodes "
                "and watches are gone and the client must start a new session");
     }
@@ -183,7 +178,7 @@ void SessionInspector::on_connect_response(ConnectionState& c, uint64_t id, cons
 
   if (s.read_only) {
     flag(Anomaly::readonly_session, &c, s.id, r.ts,
-         "session " + hex(s.id) + " connected read-only to " + c.server +
+         "session " + hex_label(s.id) + " connected read-only to " + c.server +
              ": that server has lost its quorum; writes will fail with NOTREADONLY");
   }
   // Another connection still holding the session on a different server: SessionMoved territory.
@@ -192,7 +187,7 @@ void SessionInspector::on_connect_response(ConnectionState& c, uint64_t id, cons
     if (old != connections_.end() && old->second.server != c.server) {
       old->second.stale_owner = true;
       flag(Anomaly::session_moved, &c, s.id, r.ts,
-           "session " + hex(s.id) + " attached on " + c.server + " (from " + c.client + ") while its connection " +
+           "session " + hex_label(s.id) + " attached on " + c.server + " (from " + c.client + ") while its connection " +
                old->second.client + " -> " + old->second.server +
                " is still open; the old server will close that connection on its next write");
     }
@@ -207,7 +202,7 @@ void SessionInspector::on_connect_response(ConnectionState& c, uint64_t id, cons
   if (s.recent_connects.size() >= config_.reconnect_storm_count && (!s.storm_reported_at || r.ts.ns - s.storm_reported_at->ns > window_ns)) {
     s.storm_reported_at = r.ts;
     flag(Anomaly::reconnect_storm, &c, s.id, r.ts,
-         "session " + hex(s.id) + " connected " + std::to_string(s.recent_connects.size()) + " times within " +
+         "session " + hex_label(s.id) + " connected " + std::to_string(s.recent_connects.size()) + " times within " +
              seconds(config_.reconnect_storm_window_ms * 1000));
   }
 }
@@ -299,7 +294,7 @@ void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r
   if (r.zxid < s.max_zxid && !c.zxid_regression_reported) {
     c.zxid_regression_reported = true;
     flag(Anomaly::zxid_regression, &c, s.id, r.ts,
-         "reply zxid " + hex(r.zxid) + " from " + c.server + " is below " + hex(s.max_zxid) +
+         "reply zxid " + hex_label(r.zxid) + " from " + c.server + " is below " + hex_label(s.max_zxid) +
              ", which the session already saw: this server is behind");
   }
   s.max_zxid = std::max(s.max_zxid, r.zxid);
@@ -318,7 +313,7 @@ void SessionInspector::on_event(ConnectionState& c, uint64_t id, const Record& r
   if (s.recent_events.size() >= config_.watch_storm_count && (!s.watch_storm_reported_at || r.ts.ns - s.watch_storm_reported_at->ns > window_ns)) {
     s.watch_storm_reported_at = r.ts;
     flag(Anomaly::watch_storm, &c, s.id, r.ts,
-         std::to_string(s.recent_events.size()) + " watch notifications to session " + hex(s.id) + " within " +
+         std::to_string(s.recent_events.size()) + " watch notifications to session " + hex_label(s.id) + " within " +
              std::to_string(config_.watch_storm_window_ms) + " ms");
   }
 }
@@ -352,13 +347,13 @@ void SessionInspector::on_connection_close(ConnectionState& c, uint64_t id, cons
     auto known = server_max_zxid_.find(c.server);
     if (c.resume && known != server_max_zxid_.end() && c.last_zxid_seen > known->second) {
       flag(Anomaly::stale_reconnect, &c, c.requested_session, r.ts,
-           "resume of session " + hex(c.requested_session) + " with lastZxidSeen " + hex(c.last_zxid_seen) +
-               " refused by " + c.server + ", which has only reached " + hex(known->second) +
+           "resume of session " + hex_label(c.requested_session) + " with lastZxidSeen " + hex_label(c.last_zxid_seen) +
+               " refused by " + c.server + ", which has only reached " + hex_label(known->second) +
                ": the client must try another server");
     } else {
       flag(Anomaly::handshake_unanswered, &c, c.requested_session, r.ts,
            c.server + " closed " + c.client + " without answering its ConnectRequest" +
-               (c.resume ? " (resume of " + hex(c.requested_session) + ", lastZxidSeen " + hex(c.last_zxid_seen) + ")"
+               (c.resume ? " (resume of " + hex_label(c.requested_session) + ", lastZxidSeen " + hex_label(c.last_zxid_seen) + ")"
                          : std::string(c.wants_read_only ? "" : " (a client that does not accept read-only servers)")));
     }
   }
@@ -369,7 +364,7 @@ void SessionInspector::on_connection_close(ConnectionState& c, uint64_t id, cons
   }
   if (c.stale_owner && server_closed && r.pending > 0) {
     flag(Anomaly::session_moved, &c, c.session, r.ts,
-         c.server + " closed the stale connection " + c.client + " of session " + hex(c.session) +
+         c.server + " closed the stale connection " + c.client + " of session " + hex_label(c.session) +
              " on a request, with no reply: the session had moved to another server");
   }
   if (c.session == 0) return;
@@ -380,7 +375,7 @@ void SessionInspector::on_connection_close(ConnectionState& c, uint64_t id, cons
       !c.stale_owner && !s.ended) {
     s.ended = true;
     flag(Anomaly::session_expired, &c, s.id, r.ts,
-         c.server + " closed session " + hex(s.id) + "'s connection after " + seconds(silence_us) +
+         c.server + " closed session " + hex_label(s.id) + "'s connection after " + seconds(silence_us) +
              " without a frame from its client (timeout " + std::to_string(s.timeout_ms) + " ms): the session expired");
   }
   if (SessionConnection* sc = session_connection(s, id)) {
@@ -429,7 +424,7 @@ void SessionInspector::check_silences(Timestamp now) {
         if (owner != connections_.end()) c = &owner->second;
       }
       flag(Anomaly::expiry_risk, c, id, {s.last_client_activity.ns + limit_us * 1000},
-           "session " + hex(id) + " has sent nothing on any connection for " + seconds(silence_us) +
+           "session " + hex_label(id) + " has sent nothing on any connection for " + seconds(silence_us) +
                ", past its " + std::to_string(s.timeout_ms) + " ms timeout: the server expires it");
     }
   }

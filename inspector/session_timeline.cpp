@@ -3,20 +3,10 @@
 
 #include "decoder/error_codes.h"
 #include "decoder/opcodes.h"
+#include "output/labels.h"
 
 namespace zkwire {
 namespace {
-
-std::string hex(int64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
-std::string op_label(int32_t op) {
-  std::string_view name = opcode_name(op);
-  return name.empty() ? "op " + std::to_string(op) : std::string(name);
-}
 
 }  // namespace
 
@@ -29,8 +19,8 @@ std::string SessionTimeline::describe(const Record& r) const {
     case RecordKind::connect_request: {
       const auto* q = std::get_if<ConnectRequest>(&r.body);
       if (!q) return "ConnectRequest";
-      std::string s = q->sessionId ? "resume of session " + hex(q->sessionId) : std::string("new session requested");
-      s += ", timeout " + std::to_string(q->timeOut) + " ms, lastZxidSeen " + hex(q->lastZxidSeen);
+      std::string s = q->sessionId ? "resume of session " + hex_label(q->sessionId) : std::string("new session requested");
+      s += ", timeout " + std::to_string(q->timeOut) + " ms, lastZxidSeen " + hex_label(q->lastZxidSeen);
       if (q->readOnly.present && q->readOnly.value) s += ", accepts read-only";
       return s;
     }
@@ -38,7 +28,7 @@ std::string SessionTimeline::describe(const Record& r) const {
       const auto* p = std::get_if<ConnectResponse>(&r.body);
       if (!p) return "ConnectResponse err " + std::to_string(r.err);
       if (p->sessionId == 0 || p->timeOut <= 0) return "refused: zeroed ConnectResponse (session expired or invalid)";
-      std::string s = "connected: session " + hex(p->sessionId) + ", timeout " + std::to_string(p->timeOut) + " ms";
+      std::string s = "connected: session " + hex_label(p->sessionId) + ", timeout " + std::to_string(p->timeOut) + " ms";
       if (p->readOnly.present && p->readOnly.value) s += ", READ-ONLY";
       return s;
     }
@@ -129,7 +119,7 @@ void SessionTimeline::print(const Line& line, const std::string& label) {
   if (!started_) {
     started_ = true;
     origin_ = line.ts;
-    std::fprintf(out_, "session %s, times relative to its first frame\n", hex(session_).c_str());
+    std::fprintf(out_, "session %s, times relative to its first frame\n", hex_label(session_).c_str());
   }
   std::fprintf(out_, "%+10.3fs  %-45s  %s\n", static_cast<double>(line.ts.ns - origin_.ns) / 1e9, label.c_str(),
                line.text.c_str());
@@ -139,7 +129,7 @@ void SessionTimeline::print(const Line& line, const std::string& label) {
 void SessionTimeline::finish() {
   for (auto& [id, c] : connections_)
     if (c.ours) flush_quiet(c);
-  if (lines_ == 0) std::fprintf(out_, "session %s does not appear in this capture\n", hex(session_).c_str());
+  if (lines_ == 0) std::fprintf(out_, "session %s does not appear in this capture\n", hex_label(session_).c_str());
   std::fflush(out_);
 }
 

@@ -7,20 +7,11 @@
 
 #include "decoder/error_codes.h"
 #include "decoder/opcodes.h"
+#include "output/labels.h"
 #include "output/json_emitter.h"
 
 namespace zkwire {
 namespace {
-
-std::string op_label(int32_t op) {
-  std::string_view name = opcode_name(op);
-  return name.empty() ? std::to_string(op) : std::string(name);
-}
-
-std::string err_label(int32_t err) {
-  std::string_view name = error_name(err);
-  return name.empty() ? std::to_string(err) : std::string(name);
-}
 
 }  // namespace
 

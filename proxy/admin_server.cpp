@@ -8,16 +8,12 @@
 
 #include "decoder/error_codes.h"
 #include "decoder/opcodes.h"
+#include "output/labels.h"
 #include "output/json_emitter.h"
 #include "proxy/proxy_server.h"
 
 namespace zkwire {
 namespace {
-
-std::string op_label(int32_t op) {
-  std::string_view name = opcode_name(op);
-  return name.empty() ? std::to_string(op) : std::string(name);
-}
 
 void line(std::string& out, std::string_view name, std::string_view labels, double value) {
   out += name;
@@ -119,12 +115,9 @@ std::string AdminServer::metrics() const {
   help(out, "zkwire_requests_total", "counter", "requests by op");
   for (const auto& [op, n] : m.requests_by_op) line(out, "zkwire_requests_total", "op=\"" + op_label(op) + "\"", static_cast<double>(n));
   help(out, "zkwire_errors_total", "counter", "error replies by op and err_name");
-  for (const auto& [key, n] : m.errors_by_op) {
-    std::string_view err = error_name(key.second);
-    line(out, "zkwire_errors_total",
-         "op=\"" + op_label(key.first) + "\",err=\"" + (err.empty() ? std::to_string(key.second) : std::string(err)) + "\"",
+  for (const auto& [key, n] : m.errors_by_op)
+    line(out, "zkwire_errors_total", "op=\"" + op_label(key.first) + "\",err=\"" + err_label(key.second) + "\"",
          static_cast<double>(n));
-  }
   help(out, "zkwire_request_latency_us", "summary", "request latency through the proxy in microseconds, by op");
   for (const auto& [op, h] : m.latency_by_op) {
     std::string op_text = "op=\"" + op_label(op) + "\"";
