@@ -48,97 +48,15 @@ done
 mkdir -p "$OUT"
 
 WORK=$(mktemp -d /tmp/zkwire-anomalies.XXXXXX)
-TCPDUMP_PID=""
-CURRENT_ENS=""
-
-log() { echo "record: $*" >&2; }
-
-cleanup() {
-  local rc=$?
-  stop_tcpdump || true
-  [ -n "$CURRENT_ENS" ] && "$ENS" stop "$CURRENT_ENS" || true
-  if [ $rc -ne 0 ]; then
-    rm -rf "$WORK/classes"
-    log "FAILED (rc $rc); partial captures and ensemble logs left in $WORK"
-  else
-    rm -rf "$WORK"
-  fi
-  exit $rc
-}
-trap cleanup EXIT INT TERM
+# shellcheck source=captures/recording.sh
+. "$CAPTURES/recording.sh"
+trap recording_cleanup EXIT INT TERM
 
 build_java() {
   [ -e "$WORK/classes/AnomalyJava.class" ] && return 0
   log "compiling drivers/AnomalyJava.java"
   mkdir -p "$WORK/classes"
   javac -nowarn -d "$WORK/classes" -cp "$ZK_CP" "$DRIVERS/AnomalyJava.java"
-}
-
-# start_ensemble NAME NODES: exports ZK_CONNECT, ZK_CLIENT_PORTS, ZK_DIR; sets FILTER.
-start_ensemble() {
-  local name="$1" nodes="$2"
-  local dir="$WORK/ens-$name" base=()
-  [ "$BASE_PORT" = random ] || base=(--base-port "$BASE_PORT")
-  CURRENT_ENS="$dir"
-  if ! "$ENS" start "$dir" --nodes "$nodes" "${base[@]}" >/dev/null; then
-    [ ${#base[@]} -eq 0 ] && return 1
-    log "fixed ports from $BASE_PORT not available; using random ports"
-    rm -rf "$dir"
-    "$ENS" start "$dir" --nodes "$nodes" >/dev/null
-  fi
-  # shellcheck disable=SC1091
-  . "$dir/ensemble.env"
-  ZK_CLIENT_PORTS=""
-  FILTER=""
-  local n p
-  for n in $(seq 1 "$ZK_NODES"); do
-    p="ZK_PORT_$n"
-    ZK_CLIENT_PORTS+="${ZK_CLIENT_PORTS:+ }${!p}"
-    FILTER+="${FILTER:+ or }tcp port ${!p}"
-  done
-  export ZK_CONNECT ZK_CLIENT_PORTS ZK_DIR
-}
-
-stop_ensemble() {
-  [ -n "$CURRENT_ENS" ] && "$ENS" stop "$CURRENT_ENS"
-  CURRENT_ENS=""
-}
-
-# start_tcpdump FILE: returns once tcpdump is really capturing (flags as in captures/record.sh).
-start_tcpdump() {
-  local file="$1" i
-  : >"$WORK/tcpdump.err"
-  tcpdump -i lo -n -s 0 -U -B 65536 --immediate-mode -w "$file" "$FILTER" 2>"$WORK/tcpdump.err" &
-  TCPDUMP_PID=$!
-  for i in $(seq 1 100); do
-    grep -q "listening on" "$WORK/tcpdump.err" && break
-    kill -0 "$TCPDUMP_PID" 2>/dev/null || { cat "$WORK/tcpdump.err" >&2; return 1; }
-    sleep 0.05
-  done
-  sleep 0.3
-}
-
-stop_tcpdump() {
-  [ -n "$TCPDUMP_PID" ] || return 0
-  local i
-  sleep 0.5   # let the last FIN/ACKs land
-  kill -INT "$TCPDUMP_PID" 2>/dev/null || true
-  for i in $(seq 1 100); do kill -0 "$TCPDUMP_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$TCPDUMP_PID" 2>/dev/null || true
-  wait "$TCPDUMP_PID" 2>/dev/null || true
-  grep -E "packets (captured|dropped)" "$WORK/tcpdump.err" | tr '\n' ' ' >&2 || true
-  echo >&2
-  if grep -qE "^[1-9][0-9]* packets dropped by kernel" "$WORK/tcpdump.err"; then
-    log "tcpdump dropped packets"; TCPDUMP_PID=""; return 1
-  fi
-  TCPDUMP_PID=""
-}
-
-publish() { # publish SRC DESTNAME
-  mv -f "$1" "$OUT/$2"
-  chown --reference="$OUT" "$OUT/$2"   # tcpdump drops to its own user when writing
-  chmod 644 "$OUT/$2"
-  log "wrote $OUT/$2 ($(stat -c %s "$OUT/$2") bytes)"
 }
 
 driver() { (cd "$DRIVERS" && "$PY" anomalies.py "$@"); }
