@@ -26,6 +26,7 @@ for n in $(seq 1 "$ZK_NODES"); do
 done
 export ZK_CLIENT_PORTS  # the C client driver drops its own connection with `ss -K` to force a reconnect
 
+/usr/bin/python3 "$root/tests/integration/clear_tree.py" "$ZK_CONNECT"   # the drivers create fixed paths
 cc -O2 -o "$work/cclient_driver" "$root/captures/drivers/cclient_driver.c" -lzookeeper_mt
 tcpdump -i lo -n -s 0 -U -B 65536 --immediate-mode -w "$work/live.pcap" "$filter" 2>"$work/tcpdump.err" &
 tcpdump_pid=$!

@@ -15,6 +15,7 @@ trap '[ -n "$sniff_pid" ] && kill "$sniff_pid" 2>/dev/null; rm -rf "$work"' EXIT
 ports=""
 for n in $(seq 1 "$ZK_NODES"); do p="ZK_PORT_$n"; ports+="${ports:+,}${!p}"; done
 
+/usr/bin/python3 "$root/tests/integration/clear_tree.py" "$ZK_CONNECT"   # the driver creates fixed paths
 "$zkwire" sniff -i lo --port "$ports" --format jsonl -w "$work/live.jsonl" 2> "$work/stderr" &
 sniff_pid=$!
 for _ in $(seq 1 100); do grep -q "capturing on" "$work/stderr" && break; sleep 0.05; done
