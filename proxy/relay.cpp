@@ -87,6 +87,7 @@ void Relay::try_next_upstream() {
 
 void Relay::connect_timeout_cb(evutil_socket_t, short, void* arg) {
   auto* self = static_cast<Relay*>(arg);
+  if (self->finished_) return;
   self->attempt_open_ = false;
   self->context_.pool->failed(self->trying_, self->now());
   self->try_next_upstream();
@@ -108,8 +109,10 @@ void Relay::on_upstream_connected() {
   bufferevent_enable(upstream_, EV_READ);
 }
 
+// A finished relay waits one loop turn to be freed; callbacks already queued for it must do nothing.
 void Relay::read_cb(bufferevent* bev, void* arg) {
   auto* self = static_cast<Relay*>(arg);
+  if (self->finished_) return;
   self->forward(bev == self->client_ ? Side::client : Side::upstream);
 }
 
@@ -160,6 +163,7 @@ void Relay::close_both_gracefully() {
 
 void Relay::write_cb(bufferevent* bev, void* arg) {
   auto* self = static_cast<Relay*>(arg);
+  if (self->finished_) return;
   self->on_drained(bev == self->client_ ? Side::client : Side::upstream);
 }
 
@@ -185,6 +189,7 @@ void Relay::half_close_toward(Side side) {
 
 void Relay::event_cb(bufferevent* bev, short what, void* arg) {
   auto* self = static_cast<Relay*>(arg);
+  if (self->finished_) return;
   self->on_event(bev == self->client_ ? Side::client : Side::upstream, what);
 }
 
