@@ -42,6 +42,16 @@ SessionState& SessionInspector::session(int64_t id, Timestamp ts) {
   return s;
 }
 
+// The connection's session, looked up once and then remembered (map nodes never move).
+SessionState& SessionInspector::session_of(ConnectionState& c, Timestamp ts) {
+  if (!c.state || c.state->id != c.session) {
+    c.state = &session(c.session, ts);
+  } else {
+    c.state->last_seen = ts;
+  }
+  return *c.state;
+}
+
 SessionConnection* SessionInspector::session_connection(SessionState& s, uint64_t connection) {
   for (auto it = s.connections.rbegin(); it != s.connections.rend(); ++it)
     if (it->connection == connection) return &*it;
@@ -83,7 +93,7 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
     c.last_client_frame = r.ts;
     c.ping_gap_reported = false;
     if (c.session != 0) {
-      SessionState& s = session(c.session, r.ts);
+      SessionState& s = session_of(c, r.ts);
       s.last_client_activity = r.ts;
       s.expiry_risk_reported = false;
       watch(s);
@@ -225,7 +235,7 @@ void SessionInspector::on_request(ConnectionState& c, uint64_t id, const Record&
              ": ZooKeeper 3.8 sends no reply and writes a txn that stops the server from restarting");
   }
   if (c.session == 0) return;
-  SessionState& s = session(c.session, r.ts);
+  SessionState& s = session_of(c, r.ts);
   if (is_op(r, OpCode::addWatch)) {
     ++s.watches_persistent;
   } else if (is_op(r, OpCode::exists) || is_op(r, OpCode::getData) || is_op(r, OpCode::getChildren) ||
@@ -275,7 +285,7 @@ void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r
     default: break;
   }
   if (c.session == 0) return;
-  SessionState& s = session(c.session, r.ts);
+  SessionState& s = session_of(c, r.ts);
   if (is_op(r, OpCode::closeSession) && r.err == 0) s.ended = true;
   if (is_op(r, OpCode::ping)) {
     ++s.pings;
@@ -303,7 +313,7 @@ void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r
 void SessionInspector::on_event(ConnectionState& c, uint64_t id, const Record& r) {
   (void)id;
   if (c.session == 0) return;
-  SessionState& s = session(c.session, r.ts);
+  SessionState& s = session_of(c, r.ts);
   ++s.watches_fired;
   s.recent_events.push_back(r.ts);
   int64_t window_ns = config_.watch_storm_window_ms * 1'000'000;
@@ -368,7 +378,7 @@ void SessionInspector::on_connection_close(ConnectionState& c, uint64_t id, cons
              " on a request, with no reply: the session had moved to another server");
   }
   if (c.session == 0) return;
-  SessionState& s = session(c.session, r.ts);
+  SessionState& s = session_of(c, r.ts);
   // A server that closes a quiet session's socket without a word has usually just expired it.
   int64_t silence_us = micros_between(c.last_client_frame, r.ts);
   if (server_closed && !c.closing && s.timeout_ms > 0 && silence_us >= int64_t{s.timeout_ms} * 1000 &&

@@ -44,6 +44,7 @@ class SessionInspector : public RecordConsumer {
     return !last_check_ || now.ns - last_check_->ns >= config_.check_interval_ms * 1'000'000;
   }
   SessionState& session(int64_t id, Timestamp ts);
+  SessionState& session_of(ConnectionState& c, Timestamp ts);
   SessionConnection* session_connection(SessionState& s, uint64_t connection);
 
   // Emits one anomaly record after the record that revealed it.

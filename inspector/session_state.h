@@ -54,6 +54,7 @@ struct ConnectionState {
   Timestamp opened;
   bool started_mid_stream = false;
   int64_t session = 0;
+  SessionState* state = nullptr;  // `session`'s entry, once looked up
   bool handshake_sent = false, handshake_answered = false, closing = false;
   bool resume = false, wants_read_only = false;
   int64_t requested_session = 0, last_zxid_seen = 0;
