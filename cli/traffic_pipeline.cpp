@@ -97,8 +97,7 @@ void TrafficPipeline::report(const std::string& source, const capture::CaptureRe
 void TrafficPipeline::finish() {
   output_.flush();
   if (options_.summary || summary_wanted_alongside_records) {
-    std::string document = summary_.render(inspector_, totals_);
-    std::fwrite(document.data(), 1, document.size(), options_.summary ? out_ : summary_out_);
+    summary_.write(inspector_, totals_, options_.summary ? out_ : summary_out_);
   }
   if (options_.timeline) timeline_.finish();
   std::fflush(out_);

@@ -40,8 +40,12 @@ void TrafficSummary::consume(uint64_t, const Record& r, const FlowLabels&) {
   }
 }
 
-std::string TrafficSummary::render(const SessionInspector& inspector, const SourceTotals& totals) const {
+void TrafficSummary::write(const SessionInspector& inspector, const SourceTotals& totals, std::FILE* file) const {
   std::string out;
+  auto drain = [&out, file] {
+    std::fwrite(out.data(), 1, out.size(), file);
+    out.clear();  // the emitter keeps its place in the document; only the text already written goes
+  };
   JsonEmitter e(out);
   auto number = [&](std::string_view key, int64_t v) {
     e.key(key);
@@ -119,6 +123,7 @@ std::string TrafficSummary::render(const SessionInspector& inspector, const Sour
   e.key("per_session");
   e.begin_array();
   for (const SessionState* s : sessions) {
+    if (out.size() > (64u << 10)) drain();
     e.begin_object();
     e.key("session");
     e.value_hex(s->id);
@@ -188,7 +193,7 @@ std::string TrafficSummary::render(const SessionInspector& inspector, const Sour
   }
   e.end_array();
   e.end_record();
-  return out;
+  drain();
 }
 
 }  // namespace zkwire

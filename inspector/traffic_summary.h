@@ -2,6 +2,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -21,8 +22,9 @@ struct SourceTotals {
 class TrafficSummary : public RecordConsumer {
  public:
   void consume(uint64_t connection, const Record& record, const FlowLabels& flow) override;
-  // The whole summary as one JSON document (docs/summary.md).
-  std::string render(const SessionInspector& inspector, const SourceTotals& totals) const;
+  // Writes the whole summary as one JSON document (docs/inspector.md), in pieces: with a hundred thousand
+  // sessions the document is tens of megabytes, which need not sit in memory at once.
+  void write(const SessionInspector& inspector, const SourceTotals& totals, std::FILE* out) const;
 
  private:
   uint64_t frames_ = 0, frame_bytes_ = 0, connections_ = 0, decode_errors_ = 0, gaps_ = 0;
