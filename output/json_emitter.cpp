@@ -1,38 +1,23 @@
 // JSON string escaping and number formatting.
 #include "output/json_emitter.h"
 
-#include <algorithm>
-#include <charconv>
 #include <cstdio>
+
+#include "output/number_text.h"
+#include "output/utf8.h"
 
 namespace zkwire {
 
 void JsonEmitter::value_hex(int64_t v) {
   separator();
-  char buf[24];
-  char* end;
-  // -1 ("none", as in a 3.8 notification) reads better as -1 than as sixteen f's.
-  if (v < 0) {
-    buf[0] = '"';
-    end = std::to_chars(buf + 1, buf + sizeof buf, v).ptr;
-  } else {
-    buf[0] = '"', buf[1] = '0', buf[2] = 'x';
-    end = std::to_chars(buf + 3, buf + sizeof buf, static_cast<uint64_t>(v), 16).ptr;
-  }
-  *end++ = '"';
-  out_.append(buf, static_cast<size_t>(end - buf));
+  out_ += '"';
+  append_id(out_, v);
+  out_ += '"';
 }
 
 void JsonEmitter::value_double(double v, int decimals) {
   separator();
-  // std::to_chars with a precision is specified as printf's %.*f, and is several times faster than snprintf.
-  char buf[400];  // %f of the largest double needs 309 digits before the point
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  if (ec != std::errc{}) {
-    int n = std::snprintf(buf, sizeof buf, "%.*f", decimals, v);  // more decimals than fit: printf truncates
-    end = buf + std::min(static_cast<size_t>(n), sizeof buf - 1);
-  }
-  out_.append(buf, static_cast<size_t>(end - buf));
+  append_fixed(out_, v, decimals);
 }
 
 void JsonEmitter::value_seconds(int64_t ns) {
@@ -50,31 +35,10 @@ void JsonEmitter::value_seconds(int64_t ns) {
 
 void JsonEmitter::value_hex_bytes(std::string_view bytes) {
   separator();
-  static constexpr char kDigits[] = "0123456789abcdef";
   out_ += '"';
-  for (unsigned char c : bytes) {
-    out_ += kDigits[c >> 4];
-    out_ += kDigits[c & 15];
-  }
+  append_hex_bytes(out_, bytes);
   out_ += '"';
 }
-
-namespace {
-
-// Length of the well-formed UTF-8 sequence at s[0] (shortest form, no surrogates, at most U+10FFFF), or 0.
-size_t utf8_sequence_length(std::string_view s) {
-  auto at = [s](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = at(0);
-  size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-  if (n == 0 || n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k)
-    if ((at(k) & 0xc0) != 0x80) return 0;
-  if ((c == 0xe0 && at(1) < 0xa0) || (c == 0xf0 && at(1) < 0x90)) return 0;  // overlong
-  if ((c == 0xed && at(1) >= 0xa0) || (c == 0xf4 && at(1) >= 0x90)) return 0;  // surrogate, > U+10FFFF
-  return n;
-}
-
-}  // namespace
 
 namespace {
 

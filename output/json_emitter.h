@@ -1,9 +1,10 @@
 // JSON syntax for the record renderer: one object per line, keys in the order fields are visited.
 #pragma once
-#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "output/number_text.h"
 
 namespace zkwire {
 
@@ -43,9 +44,7 @@ class JsonEmitter {
   }
   void value_int(int64_t v) {
     separator();
-    // Straight into the output: a std::to_string temporary per number was a measurable part of rendering.
-    char buf[24];
-    out_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+    append_decimal(out_, v);  // no std::to_string temporary: that was a measurable part of rendering
   }
   void value_hex(int64_t v);
   void value_bool(bool v) {

@@ -7,6 +7,7 @@
 #include "decoder/opcodes.h"
 #include "decoder/watch_events.h"
 #include "output/json_emitter.h"
+#include "output/utf8.h"
 #include "output/text_emitter.h"
 
 namespace zkwire {
@@ -20,18 +21,11 @@ bool is_hex_field(std::string_view name) {
 
 // Printable UTF-8 (tabs and newlines allowed) renders as text; anything else as hex.
 bool is_printable_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
+  for (size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) return false;
-      ++i;
-      continue;
-    }
-    size_t n = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) return false;
+    size_t n = utf8_sequence_length(s.substr(i));
+    if (n == 0) return false;
     i += n;
   }
   return true;

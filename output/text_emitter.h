@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "output/number_text.h"
+
 namespace zkwire {
 
 class TextEmitter {
@@ -47,7 +49,7 @@ class TextEmitter {
   }
   void value_int(int64_t v) {
     separator();
-    out_ += std::to_string(v);
+    append_decimal(out_, v);
   }
   void value_hex(int64_t v);
   void value_bool(bool v) {

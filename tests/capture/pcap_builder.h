@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "capture/packet_parser.h"
 #include "decoder/basics.h"
 
 namespace zkwire::capture::testing {
@@ -26,13 +27,7 @@ enum class Link {
 
 int dlt_of(Link link);
 
-namespace flag {
-constexpr uint8_t fin = 0x01;
-constexpr uint8_t syn = 0x02;
-constexpr uint8_t rst = 0x04;
-constexpr uint8_t psh = 0x08;
-constexpr uint8_t ack = 0x10;
-}  // namespace flag
+namespace flag = ::zkwire::capture::tcp_flag;  // the RFC 793 bits, as the parser names them
 
 struct Tcp {
   std::string src = "10.0.0.1";  // an address with ':' makes an IPv6 packet
