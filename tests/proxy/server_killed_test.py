@@ -51,7 +51,7 @@ class Worker(threading.Thread):
                 self.zk.get(self.path)
                 self.done += 1
             except ConnectionLoss:
-                self.losses += 1  # the request was in flight when the server died: the client retries it
+                self.losses += 1  # in flight or still queued in kazoo when the connection died: retried
                 time.sleep(0.05)
             except SessionExpiredError as e:
                 self.errors.append(repr(e))
@@ -119,8 +119,9 @@ def main():
     log("%d closes on the dead server, %d with requests in flight, %d unanswered_requests anomalies, "
         "%d ConnectionLoss seen by clients" % (len(closes), len(with_pending), len(anomalies), losses))
     assert len(anomalies) == len(with_pending), (with_pending, anomalies)
-    if losses:
-        assert with_pending, "clients lost requests in flight, yet no close says so"
+    # The converse does not hold: kazoo also fails requests still queued in the client, never written, with
+    # ConnectionLoss, and killing the leader makes the followers drop their clients too, so ConnectionLoss
+    # can come with no request in flight on the dead server.
     return killed
 
 
