@@ -20,8 +20,11 @@ struct CaptureOptions {
   size_t orientation_buffer_bytes = 64 << 10;
   // Capture time without a packet after which a flow is closed as evicted.
   int64_t idle_timeout_ns = 10LL * 60 * 1'000'000'000;
-  // Flows tracked at once (closed ones included, briefly); the oldest is evicted beyond it.
+  // Open flows tracked at once; the least recently active is evicted beyond it.
   size_t max_flows = 100'000;
+  // Capture time a closed flow's ports are remembered, so its stray late packets (the last ACK, a
+  // retransmitted FIN) open no phantom flow: Linux's TIME_WAIT. Only the key is kept, not the flow.
+  int64_t closed_linger_ns = 60LL * 1'000'000'000;
   // Called now and then while a file is read, with about how many bytes of it have been read so far.
   std::function<void(uint64_t file_bytes_read)> progress;
 };

@@ -23,7 +23,6 @@ struct Connection {
   Timestamp first_seen;
   Timestamp last_seen;
   bool started_mid_stream = false;
-  bool closed = false;  // kept a while so stray late packets do not open a phantom flow
 
   std::optional<uint8_t> client_side;  // empty while undecided
   ServerSideBasis basis = ServerSideBasis::guess;

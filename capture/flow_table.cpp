@@ -29,6 +29,7 @@ void FlowTable::on_segment(const TcpSegment& segment, Timestamp at) {
   while (!by_age_.empty() && now_.ns - by_age_.front().last_seen.ns > options_.idle_timeout_ns) {
     evict_oldest();
   }
+  forget_expired_closed();
 
   const FlowKey key = FlowKey::between(segment.src, segment.dst);
   const bool bare_syn = segment.has(tcp_flag::syn) && !segment.has(tcp_flag::ack);
@@ -36,25 +37,29 @@ void FlowTable::on_segment(const TcpSegment& segment, Timestamp at) {
     const Position position = found->second;
     Connection& c = *position;
     if (!(bare_syn && starts_new_connection(c, segment))) {
-      if (c.closed) {
-        ++stats_.segments_after_close;
-        return;
-      }
       c.last_seen = now_;
       by_age_.splice(by_age_.end(), by_age_, position);
-      process(c, segment, at);
+      if (process(c, segment, at)) retire(position, at);
       return;
     }
     // Port reuse: the old connection is over even if we never saw it end.
-    if (!c.closed) close(c, FlowEnd::evicted, at);
+    close(c, FlowEnd::evicted, at);
     forget(position);
+  } else if (!closed_.empty()) {
+    if (auto closed = closed_.find(key); closed != closed_.end()) {
+      if (!bare_syn) {
+        ++stats_.segments_after_close;
+        return;
+      }
+      closed_.erase(closed);  // a new connection on the same ports
+    }
   }
   if (by_key_.size() >= options_.max_flows && !by_age_.empty()) evict_oldest();
-  process(open_connection(key, segment, at), segment, at);
+  Connection& c = open_connection(key, segment, at);
+  if (process(c, segment, at)) retire(std::prev(by_age_.end()), at);
 }
 
 bool FlowTable::starts_new_connection(const Connection& c, const TcpSegment& bare_syn) const {
-  if (c.closed) return true;
   const int side = c.side_of(bare_syn.src);
   const bool retransmitted_syn = c.syn_seen[side] && c.syn_seq[side] == bare_syn.seq;
   return !retransmitted_syn;
@@ -84,7 +89,7 @@ Connection& FlowTable::open_connection(const FlowKey& key, const TcpSegment& fir
   return c;
 }
 
-void FlowTable::process(Connection& c, const TcpSegment& segment, Timestamp at) {
+bool FlowTable::process(Connection& c, const TcpSegment& segment, Timestamp at) {
   const int side = c.side_of(segment.src);
   TcpReassembler& own = c.streams[side];
   TcpReassembler& peer = c.streams[1 - side];
@@ -111,9 +116,13 @@ void FlowTable::process(Connection& c, const TcpSegment& segment, Timestamp at) 
   if (segment.has(tcp_flag::rst)) {
     if (!c.first_closer_side) c.first_closer_side = static_cast<uint8_t>(side);
     close(c, FlowEnd::rst, at);
-  } else if (own.fin_seen() && peer.fin_seen()) {
-    close(c, FlowEnd::fin, at);
+    return true;
   }
+  if (own.fin_seen() && peer.fin_seen()) {
+    close(c, FlowEnd::fin, at);
+    return true;
+  }
+  return false;
 }
 
 void FlowTable::close(Connection& c, FlowEnd how, Timestamp at) {
@@ -127,10 +136,21 @@ void FlowTable::close(Connection& c, FlowEnd how, Timestamp at) {
   FlowClose close_info{how, std::nullopt};
   if (c.first_closer_side) close_info.first_closer = c.direction_of(*c.first_closer_side);
   sink_.on_flow_close(c.id, close_info, at);
+}
 
-  c.closed = true;
-  c.streams[0].release();
-  c.streams[1].release();
+void FlowTable::retire(Position position, Timestamp at) {
+  closed_[position->key] = at;
+  closed_order_.emplace_back(position->key, at);
+  forget(position);
+}
+
+void FlowTable::forget_expired_closed() {
+  while (!closed_order_.empty() && now_.ns - closed_order_.front().second.ns > options_.closed_linger_ns) {
+    const auto& [key, closed_at] = closed_order_.front();
+    // The key may have closed again since; only its latest close counts.
+    if (auto found = closed_.find(key); found != closed_.end() && found->second == closed_at) closed_.erase(found);
+    closed_order_.pop_front();
+  }
 }
 
 void FlowTable::settle(Connection& c, Orientation verdict, ServerSideBasis basis) {
@@ -183,11 +203,8 @@ void FlowTable::deliver_gap(Connection& c, int side, uint64_t missing_bytes, Tim
 }
 
 void FlowTable::evict_oldest() {
-  Connection& oldest = by_age_.front();
-  if (!oldest.closed) {
-    ++stats_.evicted;
-    close(oldest, FlowEnd::evicted, now_);
-  }
+  ++stats_.evicted;
+  close(by_age_.front(), FlowEnd::evicted, now_);
   forget(by_age_.begin());
 }
 
@@ -197,11 +214,11 @@ void FlowTable::forget(Position position) {
 }
 
 void FlowTable::finish() {
-  for (Connection& c : by_age_) {
-    if (!c.closed) close(c, FlowEnd::capture_end, now_);
-  }
+  for (Connection& c : by_age_) close(c, FlowEnd::capture_end, now_);
   by_key_.clear();
   by_age_.clear();
+  closed_.clear();
+  closed_order_.clear();
 }
 
 }  // namespace zkwire::capture

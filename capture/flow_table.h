@@ -1,6 +1,7 @@
 // All live TCP connections of a capture: lookup, orientation, closing and eviction.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <unordered_map>
 
@@ -29,14 +30,19 @@ class FlowTable {
 
   const FlowTableStats& stats() const { return stats_; }
   size_t tracked_flows() const { return by_key_.size(); }
+  size_t remembered_closed_flows() const { return closed_.size(); }
 
  private:
   friend class SideReceiver;
   using Position = std::list<Connection>::iterator;
 
   Connection& open_connection(const FlowKey& key, const TcpSegment& first, Timestamp at);
-  void process(Connection& c, const TcpSegment& segment, Timestamp at);
+  // Returns true when the segment ended the connection (both FINs, or a RST).
+  bool process(Connection& c, const TcpSegment& segment, Timestamp at);
   void close(Connection& c, FlowEnd how, Timestamp at);
+  // A connection that ended normally: its state goes, its key stays for closed_linger_ns.
+  void retire(Position position, Timestamp at);
+  void forget_expired_closed();
   void settle(Connection& c, Orientation verdict, ServerSideBasis basis);
   void try_classify(Connection& c);
   void deliver_bytes(Connection& c, int side, std::span<const uint8_t> bytes, Timestamp at);
@@ -53,6 +59,9 @@ class FlowTable {
   // Least recently active first; the map points into it, so lookups never reorder memory.
   std::list<Connection> by_age_;
   std::unordered_map<FlowKey, Position, FlowKeyHash> by_key_;
+  // Keys of recently closed connections, with their close times, oldest first in closed_order_.
+  std::unordered_map<FlowKey, Timestamp, FlowKeyHash> closed_;
+  std::deque<std::pair<FlowKey, Timestamp>> closed_order_;
 };
 
 }  // namespace zkwire::capture

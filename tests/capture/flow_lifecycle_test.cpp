@@ -230,6 +230,26 @@ TEST(FlowLifecycle, NewSynAfterACloseStartsASecondFlowOnTheSamePorts) {
   EXPECT_EQ(run.result.stats.flows, 2u);
 }
 
+TEST(FlowLifecycle, StrayPacketsOfAClosedFlowAreIgnoredOnlyWhileItsPortsLinger) {
+  PcapBuilder capture;
+  capture.at({0});
+  add_handshake(capture);
+  capture.add(from_client(1001, "first", flag::ack | flag::psh, 5001));
+  capture.add(from_client(1006, {}, flag::fin | flag::ack, 5001));
+  capture.add(from_server(5001, {}, flag::fin | flag::ack, 1007));
+  capture.at({30'000'000'000});
+  capture.add(from_server(5001, {}, flag::fin | flag::ack, 1007));  // a retransmitted FIN: no new flow
+  capture.at({90'000'000'000});
+  capture.add(from_client(1007, "late", flag::ack | flag::psh, 5002));  // past the linger: a new flow
+  CaptureOptions options;
+  options.closed_linger_ns = 45'000'000'000;
+  const auto run = run_capture(capture, options);
+  ASSERT_EQ(run.sink.flows.size(), 2u);
+  EXPECT_EQ(run.sink.flows[0].close->how, FlowEnd::fin);
+  EXPECT_TRUE(run.sink.flows[1].info.started_mid_stream);
+  EXPECT_EQ(run.sink.flows[1].client_bytes, "late");
+}
+
 TEST(FlowLifecycle, NewSynOnAFlowWhoseEndWasMissedReplacesIt) {
   PcapBuilder capture;
   add_handshake(capture);
