@@ -40,8 +40,7 @@ int run_sniff(std::span<const std::string_view> args) {
   if (auto status = parse_traffic_options(args, options)) return *status;
   auto pipeline = TrafficPipeline::open(options);
   if (!pipeline) return 2;
-  pipeline->summary_wanted_alongside_records = !options.timeline;
-  pipeline->write_summary_to(stderr);
+  if (!options.timeline) pipeline->want_summary_alongside_records(stderr);
 
   struct sigaction action {};
   action.sa_handler = request_stop;

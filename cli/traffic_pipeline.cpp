@@ -52,6 +52,13 @@ TrafficPipeline::TrafficPipeline(const TrafficOptions& options, const Config& co
                                                       : static_cast<RecordConsumer&>(tee_)) {
   tee_.first = &filter_;
   tee_.second = &summary_;
+  if (options.summary) inspector_.set_archive(&summary_);
+}
+
+void TrafficPipeline::want_summary_alongside_records(std::FILE* to) {
+  summary_wanted_alongside_records_ = true;
+  summary_out_ = to;
+  inspector_.set_archive(&summary_);
 }
 
 TrafficPipeline::~TrafficPipeline() {
@@ -96,7 +103,7 @@ void TrafficPipeline::report(const std::string& source, const capture::CaptureRe
 
 void TrafficPipeline::finish() {
   output_.flush();
-  if (options_.summary || summary_wanted_alongside_records) {
+  if (options_.summary || summary_wanted_alongside_records_) {
     summary_.write(inspector_, totals_, options_.summary ? out_ : summary_out_);
   }
   if (options_.timeline) timeline_.finish();

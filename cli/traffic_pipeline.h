@@ -31,9 +31,8 @@ class TrafficPipeline {
   void report(const std::string& source, const capture::CaptureResult& result, const FlowDecoder& flows);
   // Writes the summary or the timeline, flushes everything.
   void finish();
-  // Where the summary goes when records went to the output already (sniff): stderr.
-  void write_summary_to(std::FILE* f) { summary_out_ = f; }
-  bool summary_wanted_alongside_records = false;
+  // Records go to the output, and the summary too at the end, to `to` (sniff: stderr).
+  void want_summary_alongside_records(std::FILE* to);
 
  private:
   TrafficPipeline(const TrafficOptions& options, const Config& config, std::FILE* out);
@@ -42,6 +41,7 @@ class TrafficPipeline {
   Config config_;
   std::FILE* out_;
   std::FILE* summary_out_;
+  bool summary_wanted_alongside_records_ = false;
   RecordOutput output_;
   RecordFilter filter_;
   TrafficSummary summary_;

@@ -74,6 +74,9 @@ const ConfigKey kKeys[] = {
                       "the watch_storm window in milliseconds"),
     ZKWIRE_NUMBER_KEY("inspector", large_frame_fraction, inspector.large_frame_fraction, fraction, 0.01, 1, true,
                       "large_frame for frames at least this fraction of max_frame"),
+    ZKWIRE_NUMBER_KEY("inspector", forget_after_timeouts, inspector.forget_after_timeouts, fraction, 1, 1000, true,
+                      "a session with no connection for this many of its timeouts (at least 10 s) is forgotten "
+                      "and its summary entry set aside, so memory follows the sessions alive, not all ever seen"),
     ZKWIRE_LIST_KEY("proxy", listen, proxy.listen, false,
                     "addresses clients connect to, host:port or [ipv6]:port, one listener each"),
     ZKWIRE_LIST_KEY("proxy", upstreams, proxy.upstreams, false, "the ensemble's servers, host:port"),

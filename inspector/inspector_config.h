@@ -21,6 +21,11 @@ struct InspectorConfig {
   // large_frame: a frame at least this fraction of max_frame.
   double large_frame_fraction = 0.9;
   uint32_t max_frame = 0xfffff;  // the servers' jute.maxbuffer
+  // A session with no connection for this many of its timeouts (at least kMinForgetMs) has long been expired
+  // by the servers: its state is freed (its summary entry handed to the SessionArchive first). Memory then
+  // follows the sessions alive, not every session a week-long capture or proxy ever saw.
+  double forget_after_timeouts = 2.0;
+  static constexpr int64_t kMinForgetMs = 10'000;
   // How often (capture time) silences are checked; they are reported when they happen, not at the next frame.
   int64_t check_interval_ms = 250;
 };

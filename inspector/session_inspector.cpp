@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_set>
 
 #include "decoder/opcodes.h"
 #include "output/labels.h"
@@ -165,7 +166,9 @@ void SessionInspector::on_connect_response(ConnectionState& c, uint64_t id, cons
   if (!response) return;
   if (response->sessionId == 0 || response->timeOut <= 0) {
     if (c.resume && !c.hijack_reported) {
-      session(c.requested_session, r.ts).ended = true;
+      SessionState& expired = session(c.requested_session, r.ts);
+      expired.ended = true;
+      schedule_forget(expired, r.ts);
       flag(Anomaly::session_expired, &c, c.requested_session, r.ts,
            "the server answered the resume of session " + hex_label(c.requested_session) +
                " with a zeroed ConnectResponse: the session had expired (or was closed); its ephemeral nodes "
@@ -377,7 +380,11 @@ void SessionInspector::on_connection_close(ConnectionState& c, uint64_t id, cons
          c.server + " closed the stale connection " + c.client + " of session " + hex_label(c.session) +
              " on a request, with no reply: the session had moved to another server");
   }
-  if (c.session == 0) return;
+  if (c.session == 0) {
+    // A resume that was never answered created an entry for its session: it is detached too.
+    if (c.resume) schedule_forget(session(c.requested_session, r.ts), r.ts);
+    return;
+  }
   SessionState& s = session_of(c, r.ts);
   // A server that closes a quiet session's socket without a word has usually just expired it.
   int64_t silence_us = micros_between(c.last_client_frame, r.ts);
@@ -395,22 +402,61 @@ void SessionInspector::on_connection_close(ConnectionState& c, uint64_t id, cons
     sc->pending_at_close = r.pending;
   }
   if (s.owner == id) s.owner.reset();
+  schedule_forget(s, r.ts);
+}
+
+void SessionInspector::schedule_forget(SessionState& s, Timestamp detached_at) {
+  s.detached_at = detached_at;
+  const int64_t after_ms = std::max(InspectorConfig::kMinForgetMs,
+                                    static_cast<int64_t>(config_.forget_after_timeouts * s.timeout_ms));
+  forget_queue_.push({detached_at.ns + after_ms * 1'000'000, s.id, detached_at.ns});
+}
+
+void SessionInspector::forget_due_sessions(Timestamp now) {
+  if (forget_queue_.empty() || forget_queue_.top().due_ns > now.ns) return;
+  // Sessions an open connection holds or is resuming stay, whatever their queue entry says.
+  std::unordered_set<int64_t> attached;
+  for (const auto& [id, c] : connections_) {
+    if (c.session != 0) attached.insert(c.session);
+    if (c.resume) attached.insert(c.requested_session);
+  }
+  std::vector<int64_t> gone;
+  for (; !forget_queue_.empty() && forget_queue_.top().due_ns <= now.ns; forget_queue_.pop()) {
+    const ForgetDue& due = forget_queue_.top();
+    auto it = sessions_.find(due.session);
+    if (it == sessions_.end() || it->second.forgetting || it->second.detached_at.ns != due.detached_ns ||
+        attached.count(due.session)) {
+      continue;
+    }
+    if (archive_) archive_->archive(it->second);
+    it->second.forgetting = true;
+    gone.push_back(due.session);
+  }
+  if (gone.empty()) return;
+  std::erase_if(watched_, [](const SessionState* s) { return s->forgetting; });
+  for (int64_t id : gone) sessions_.erase(id);
+  forgotten_ += gone.size();
 }
 
 void SessionInspector::check_silences(Timestamp now) {
   last_check_ = now;
   for (auto& [id, c] : connections_) {
     if (c.session == 0 || c.closing || c.ping_gap_reported) continue;
-    auto it = sessions_.find(c.session);
-    if (it == sessions_.end() || it->second.timeout_ms <= 0 || it->second.owner != id) continue;
-    int64_t threshold_us = static_cast<int64_t>(config_.ping_gap_fraction * it->second.timeout_ms * 1000);
+    const SessionState* s = c.state;
+    if (!s) {
+      auto it = sessions_.find(c.session);
+      if (it == sessions_.end()) continue;
+      s = &it->second;
+    }
+    if (s->timeout_ms <= 0 || s->owner != id) continue;
+    int64_t threshold_us = static_cast<int64_t>(config_.ping_gap_fraction * s->timeout_ms * 1000);
     int64_t silence_us = micros_between(c.last_client_frame, now);
     if (silence_us > threshold_us) {
       c.ping_gap_reported = true;
       // Stamped when the silence crossed the threshold, however late a sparse capture lets us notice.
       flag(Anomaly::ping_gap, &c, c.session, {c.last_client_frame.ns + threshold_us * 1000},
            c.client + " has sent nothing for " + seconds(silence_us) + " (session timeout " +
-               std::to_string(it->second.timeout_ms) + " ms; clients ping after about a third of it)");
+               std::to_string(s->timeout_ms) + " ms; clients ping after about a third of it)");
     }
   }
   for (size_t i = 0; i < watched_.size();) {
@@ -438,6 +484,7 @@ void SessionInspector::check_silences(Timestamp now) {
                ", past its " + std::to_string(s.timeout_ms) + " ms timeout: the server expires it");
     }
   }
+  forget_due_sessions(now);
 }
 
 }  // namespace zkwire

@@ -1,13 +1,16 @@
 // The session inspector: follows sessions across connections and flags what hurts in production.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <queue>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "decoder/record.h"
 #include "inspector/inspector_config.h"
+#include "inspector/session_archive.h"
 #include "inspector/session_state.h"
 
 namespace zkwire {
@@ -26,7 +29,11 @@ class SessionInspector : public RecordConsumer {
     next_.tick(now);
   }
 
+  // The sessions remembered now: alive, or detached for less than forget_after_timeouts of their timeout.
   const std::unordered_map<int64_t, SessionState>& sessions() const { return sessions_; }
+  uint64_t forgotten_sessions() const { return forgotten_; }
+  // Receives each session just before it is forgotten; without one, forgotten sessions leave no trace.
+  void set_archive(SessionArchive* archive) { archive_ = archive; }
   void set_config(const InspectorConfig& config) { config_ = config; }
   const std::array<uint64_t, kAnomalyCount>& anomaly_counts() const { return anomaly_counts_; }
 
@@ -46,6 +53,8 @@ class SessionInspector : public RecordConsumer {
   SessionState& session(int64_t id, Timestamp ts);
   SessionState& session_of(ConnectionState& c, Timestamp ts);
   SessionConnection* session_connection(SessionState& s, uint64_t connection);
+  void schedule_forget(SessionState& s, Timestamp detached_at);
+  void forget_due_sessions(Timestamp now);
 
   // Emits one anomaly record after the record that revealed it.
   void flag(Anomaly a, const ConnectionState* c, int64_t session, Timestamp ts, const std::string& detail);
@@ -62,6 +71,14 @@ class SessionInspector : public RecordConsumer {
       watched_.push_back(&s);
     }
   }
+  // Detached sessions by the time they may be forgotten (a later attach or detach makes an entry stale).
+  struct ForgetDue {
+    int64_t due_ns, session, detached_ns;
+    bool operator>(const ForgetDue& other) const { return due_ns > other.due_ns; }
+  };
+  std::priority_queue<ForgetDue, std::vector<ForgetDue>, std::greater<>> forget_queue_;
+  SessionArchive* archive_ = nullptr;
+  uint64_t forgotten_ = 0;
   std::unordered_map<std::string, int64_t> server_max_zxid_;  // per server, from its replies and pings
   std::array<uint64_t, kAnomalyCount> anomaly_counts_{};
   std::optional<Timestamp> last_check_;

@@ -44,6 +44,8 @@ struct SessionState {
   std::optional<Timestamp> storm_reported_at, watch_storm_reported_at;
   std::array<uint32_t, kAnomalyCount> anomalies{};
   bool watched = false;  // in SessionInspector::watched_
+  Timestamp detached_at;  // when its last connection closed; it is forgotten some timeouts later
+  bool forgetting = false;  // being forgotten right now
 };
 
 inline constexpr size_t kMaxRememberedConnections = 256;

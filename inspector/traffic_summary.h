@@ -7,7 +7,9 @@
 #include <string>
 
 #include "decoder/record.h"
+#include "inspector/archived_sessions.h"
 #include "inspector/latency_histogram.h"
+#include "inspector/session_archive.h"
 #include "inspector/session_inspector.h"
 
 namespace zkwire {
@@ -19,9 +21,11 @@ struct SourceTotals {
   uint64_t lost_bytes = 0;
 };
 
-class TrafficSummary : public RecordConsumer {
+// Also the inspector's archive: a forgotten session's entry is rendered then and set aside on disk.
+class TrafficSummary : public RecordConsumer, public SessionArchive {
  public:
   void consume(uint64_t connection, const Record& record, const FlowLabels& flow) override;
+  void archive(const SessionState& session) override;
   // Writes the whole summary as one JSON document (docs/inspector.md), in pieces: with a hundred thousand
   // sessions the document is tens of megabytes, which need not sit in memory at once.
   void write(const SessionInspector& inspector, const SourceTotals& totals, std::FILE* out) const;
@@ -35,6 +39,7 @@ class TrafficSummary : public RecordConsumer {
   std::map<int32_t, uint64_t> errors_by_code_;
   std::map<int32_t, LatencyHistogram> latency_by_op_;
   double first_ts_ = 0, last_ts_ = 0;
+  ArchivedSessions archived_;
 };
 
 }  // namespace zkwire

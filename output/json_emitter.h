@@ -62,6 +62,11 @@ class JsonEmitter {
     separator();
     out_ += digits;
   }
+  // A value already rendered as JSON (a summary entry set aside earlier).
+  void value_json(std::string_view json) {
+    separator();
+    out_ += json;
+  }
   // A timestamp as seconds with 6 decimals, exactly as value_double(ts.seconds(), 6) writes it.
   void value_seconds(int64_t ns);
   void value_string(std::string_view s);

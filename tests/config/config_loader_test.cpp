@@ -39,7 +39,7 @@ TEST(ConfigLoader, AnUnknownKeyIsReportedWhereItIsWithTheKeysThatExist) {
   EXPECT_EQ(problems_of("inspector:\n  ping_rtt_high_ms: 250\n  ping_rtt_hgih: 3\n"),
             "zkwire.yaml:3:3: unknown key 'inspector.ping_rtt_hgih', expected one of: ping_gap_fraction, "
             "ping_rtt_high_ms, expiry_risk_fraction, reconnect_storm_count, reconnect_storm_window_ms, "
-            "watch_storm_count, watch_storm_window_ms, large_frame_fraction\n");
+            "watch_storm_count, watch_storm_window_ms, large_frame_fraction, forget_after_timeouts\n");
 }
 
 TEST(ConfigLoader, ABadValueSaysWhatWasExpected) {

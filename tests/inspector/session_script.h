@@ -32,6 +32,9 @@ class SessionScript {
  public:
   explicit SessionScript(InspectorConfig config = {})
       : inspector(config, collector), flows(DecoderOptions{}, inspector) {}
+  // Records (and anomalies) go on to `next` instead of the collector: a summary, say.
+  SessionScript(InspectorConfig config, RecordConsumer& next)
+      : inspector(config, next), flows(DecoderOptions{}, inspector) {}
 
   // Time in milliseconds since the script began.
   static Timestamp at(int64_t ms) { return {1'700'000'000'000'000'000 + ms * 1'000'000}; }
