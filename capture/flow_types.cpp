@@ -5,16 +5,40 @@
 
 namespace zkwire::capture {
 
+namespace {
+
+// Decimal digits of v at p, returning the end: snprintf and inet_ntop were a twentieth of analyzing a capture
+// of many short connections, two endpoints formatted per connection.
+char* put_decimal(char* p, unsigned v) {
+  char digits[10];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v);
+  while (n) *p++ = digits[--n];
+  return p;
+}
+
+}  // namespace
+
 std::string Endpoint::to_string() const {
-  char text[INET6_ADDRSTRLEN] = {};
-  inet_ntop(is_v6 ? AF_INET6 : AF_INET, addr.data(), text, sizeof text);
-  std::string out;
+  char text[INET6_ADDRSTRLEN + 8];
+  char* p = text;
   if (is_v6) {
-    out = "[" + std::string(text) + "]";
+    *p++ = '[';
+    inet_ntop(AF_INET6, addr.data(), p, INET6_ADDRSTRLEN);
+    while (*p) ++p;
+    *p++ = ']';
   } else {
-    out = text;
+    for (int i = 0; i < 4; ++i) {
+      if (i) *p++ = '.';
+      p = put_decimal(p, addr[i]);
+    }
   }
-  return out + ":" + std::to_string(port);
+  *p++ = ':';
+  p = put_decimal(p, port);
+  return std::string(text, p);
 }
 
 std::string_view basis_name(ServerSideBasis basis) {

@@ -166,7 +166,7 @@ void TrafficSummary::write(const SessionInspector& inspector, const SourceTotals
 
   e.key("requests");
   e.begin_object();
-  for (const auto& [op, n] : requests_by_op_) number(e, op_label(op), static_cast<int64_t>(n));
+  for (const auto& [op, n] : requests_by_op_.by_op()) number(e, op_label(op), static_cast<int64_t>(n));
   e.end_object();
 
   e.key("errors");
@@ -176,7 +176,7 @@ void TrafficSummary::write(const SessionInspector& inspector, const SourceTotals
 
   e.key("latency_us");
   e.begin_object();
-  for (const auto& [op, h] : latency_by_op_) {
+  for (const auto& [op, h] : latency_by_op_.by_op()) {
     e.key(op_label(op));
     e.begin_object();
     number(e, "count", static_cast<int64_t>(h.count()));

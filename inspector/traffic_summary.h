@@ -9,6 +9,7 @@
 #include "decoder/record.h"
 #include "inspector/archived_sessions.h"
 #include "inspector/latency_histogram.h"
+#include "inspector/per_op.h"
 #include "inspector/session_archive.h"
 #include "inspector/session_inspector.h"
 
@@ -35,9 +36,9 @@ class TrafficSummary : public RecordConsumer, public SessionArchive {
   uint64_t bytes_by_dir_[2] = {0, 0};
   // By RecordKind: a string-keyed map looked up once per record was a tenth of the summary's cost.
   std::array<uint64_t, 256> kinds_{};  // RecordKind is a uint8_t
-  std::map<int32_t, uint64_t> requests_by_op_;
+  PerOp<uint64_t> requests_by_op_;
   std::map<int32_t, uint64_t> errors_by_code_;
-  std::map<int32_t, LatencyHistogram> latency_by_op_;
+  PerOp<LatencyHistogram> latency_by_op_;
   double first_ts_ = 0, last_ts_ = 0;
   ArchivedSessions archived_;
 };

@@ -245,3 +245,26 @@ TEST(PacketParser, KnowsWhichLinkTypesItSupports) {
 
 }  // namespace
 }  // namespace zkwire::capture
+
+namespace zkwire::capture {
+namespace {
+
+TEST(EndpointText, AddressesAndPortsPrintAsPeopleWriteThem) {
+  Endpoint v4;
+  v4.addr = {0, 0, 0, 0};
+  v4.port = 0;
+  EXPECT_EQ(v4.to_string(), "0.0.0.0:0");
+  v4.addr = {255, 10, 100, 1};
+  v4.port = 65535;
+  EXPECT_EQ(v4.to_string(), "255.10.100.1:65535");
+  Endpoint v6;
+  v6.is_v6 = true;
+  v6.addr = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  v6.port = 2181;
+  EXPECT_EQ(v6.to_string(), "[::1]:2181");
+  v6.addr = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x12, 0x34, 0, 0, 0, 0, 0xab, 0xcd};
+  EXPECT_EQ(v6.to_string(), "[fe80::1234:0:0:abcd]:2181");
+}
+
+}  // namespace
+}  // namespace zkwire::capture
