@@ -118,10 +118,12 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
     case RecordKind::stream_resync: on_decode_trouble(c, id, r); break;
     case RecordKind::connection_close:
       on_connection_close(c, id, r);
+      release(c);
       connections_.erase(it);
-      break;
+      return;
     default: break;
   }
+  if (c.session != 0 && !c.gap_armed && !c.closing && !c.ping_gap_reported) arm_gap(c, c.last_client_frame.ns);
 }
 
 void SessionInspector::advance_to(Timestamp now) {
@@ -149,6 +151,7 @@ void SessionInspector::on_connect_request(ConnectionState& c, uint64_t id, const
   c.passwd_fingerprint = fingerprint(request->passwd);
   if (!c.resume) return;
   SessionState& s = session(request->sessionId, r.ts);
+  hold(c, s);
   s.client_last_zxid_seen = std::max(s.client_last_zxid_seen, request->lastZxidSeen);
   if (s.passwd_fingerprint && *s.passwd_fingerprint != *c.passwd_fingerprint) {
     c.hijack_reported = true;
@@ -177,6 +180,7 @@ void SessionInspector::on_connect_response(ConnectionState& c, uint64_t id, cons
   }
   c.session = response->sessionId;
   SessionState& s = session(response->sessionId, r.ts);
+  hold(c, s);
   s.timeout_ms = response->timeOut;
   watch(s);
   s.read_only = response->readOnly.present && response->readOnly.value;
@@ -260,8 +264,8 @@ void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r
              "drops the connection on this (\"Xid out of order\")");
   }
   if (r.zxid > 0) {
-    int64_t& server_max = server_max_zxid_[c.server];
-    server_max = std::max(server_max, r.zxid);
+    if (!c.server_max_zxid) c.server_max_zxid = &server_max_zxid_[c.server];  // map nodes never move
+    *c.server_max_zxid = std::max(*c.server_max_zxid, r.zxid);
   }
   switch (r.err) {
     case kSessionExpired:
@@ -412,36 +416,54 @@ void SessionInspector::schedule_forget(SessionState& s, Timestamp detached_at) {
 }
 
 void SessionInspector::forget_due_sessions(Timestamp now) {
-  if (forget_queue_.empty() || forget_queue_.top().due_ns > now.ns) return;
-  // Sessions an open connection holds or is resuming stay, whatever their queue entry says.
-  std::vector<int64_t> attached;  // sorted: cheaper than a hash set rebuilt at every check
-  attached.reserve(connections_.size());
-  for (const auto& [id, c] : connections_) {
-    if (c.session != 0) attached.push_back(c.session);
-    if (c.resume && c.requested_session != c.session) attached.push_back(c.requested_session);
-  }
-  std::sort(attached.begin(), attached.end());
   std::vector<int64_t> gone;
   for (; !forget_queue_.empty() && forget_queue_.top().due_ns <= now.ns; forget_queue_.pop()) {
     const ForgetDue& due = forget_queue_.top();
     auto it = sessions_.find(due.session);
-    if (it == sessions_.end() || it->second.forgetting || it->second.detached_at.ns != due.detached_ns ||
-        std::binary_search(attached.begin(), attached.end(), due.session)) {
+    // Attached again since (or detached again later, which queued a later entry): not yet.
+    if (it == sessions_.end() || it->second.forgetting || it->second.open_connections > 0 ||
+        it->second.detached_at.ns != due.detached_ns) {
       continue;
     }
     if (archive_) archive_->archive(it->second);
     it->second.forgetting = true;
     gone.push_back(due.session);
   }
-  if (gone.empty()) return;
-  std::erase_if(watched_, [](const SessionState* s) { return s->forgetting; });
   for (int64_t id : gone) sessions_.erase(id);
   forgotten_ += gone.size();
 }
 
+void SessionInspector::hold(ConnectionState& c, SessionState& s) {
+  if (c.held_session == s.id) return;
+  release(c);
+  ++s.open_connections;
+  c.held_session = s.id;
+}
+
+void SessionInspector::release(ConnectionState& c) {
+  if (c.held_session == 0) return;
+  if (auto it = sessions_.find(c.held_session); it != sessions_.end() && it->second.open_connections > 0)
+    --it->second.open_connections;
+  c.held_session = 0;
+}
+
 void SessionInspector::check_silences(Timestamp now) {
   last_check_ = now;
-  for (auto& [id, c] : connections_) {
+  check_ping_gaps(now);
+  check_expiry_risks(now);
+  forget_due_sessions(now);
+}
+
+void SessionInspector::check_ping_gaps(Timestamp now) {
+  const int64_t recheck_ns = now.ns + config_.check_interval_ms * 1'000'000;
+  while (!gap_due_.empty() && gap_due_.top().due_ns <= now.ns) {
+    const uint64_t id = static_cast<uint64_t>(gap_due_.top().key);
+    gap_due_.pop();
+    auto found = connections_.find(id);
+    if (found == connections_.end()) continue;
+    ConnectionState& c = found->second;
+    c.gap_armed = false;
+    // Re-armed by the next client frame (or the session's attach): nothing to time until then.
     if (c.session == 0 || c.closing || c.ping_gap_reported) continue;
     const SessionState* s = c.state;
     if (!s) {
@@ -449,43 +471,58 @@ void SessionInspector::check_silences(Timestamp now) {
       if (it == sessions_.end()) continue;
       s = &it->second;
     }
-    if (s->timeout_ms <= 0 || s->owner != id) continue;
-    int64_t threshold_us = static_cast<int64_t>(config_.ping_gap_fraction * s->timeout_ms * 1000);
-    int64_t silence_us = micros_between(c.last_client_frame, now);
-    if (silence_us > threshold_us) {
-      c.ping_gap_reported = true;
-      // Stamped when the silence crossed the threshold, however late a sparse capture lets us notice.
-      flag(Anomaly::ping_gap, &c, c.session, {c.last_client_frame.ns + threshold_us * 1000},
-           c.client + " has sent nothing for " + seconds(silence_us) + " (session timeout " +
-               std::to_string(s->timeout_ms) + " ms; clients ping after about a third of it)");
-    }
-  }
-  for (size_t i = 0; i < watched_.size();) {
-    SessionState& s = *watched_[i];
-    if (s.ended || s.expiry_risk_reported) {
-      s.watched = false;
-      watched_[i] = watched_.back();
-      watched_.pop_back();
+    if (s->timeout_ms <= 0 || s->owner != id) {
+      arm_gap(c, recheck_ns);  // the timeout or the attach may come yet
       continue;
     }
-    ++i;
-    const int64_t id = s.id;
-    if (s.timeout_ms <= 0 || s.connections.empty()) continue;
+    int64_t threshold_us = static_cast<int64_t>(config_.ping_gap_fraction * s->timeout_ms * 1000);
+    int64_t silence_us = micros_between(c.last_client_frame, now);
+    if (silence_us <= threshold_us) {
+      // The first instant the silence exceeds the threshold, in whole microseconds as it is measured.
+      arm_gap(c, c.last_client_frame.ns + (threshold_us + 1) * 1000);
+      continue;
+    }
+    c.ping_gap_reported = true;
+    // Stamped when the silence crossed the threshold, however late a sparse capture lets us notice.
+    flag(Anomaly::ping_gap, &c, c.session, {c.last_client_frame.ns + threshold_us * 1000},
+         c.client + " has sent nothing for " + seconds(silence_us) + " (session timeout " +
+             std::to_string(s->timeout_ms) + " ms; clients ping after about a third of it)");
+  }
+}
+
+void SessionInspector::check_expiry_risks(Timestamp now) {
+  const int64_t recheck_ns = now.ns + config_.check_interval_ms * 1'000'000;
+  while (!expiry_due_.empty() && expiry_due_.top().due_ns <= now.ns) {
+    const int64_t id = expiry_due_.top().key;
+    expiry_due_.pop();
+    auto found = sessions_.find(id);
+    if (found == sessions_.end()) continue;
+    SessionState& s = found->second;
+    if (s.ended || s.expiry_risk_reported) {
+      s.watched = false;  // watched again when its client speaks
+      continue;
+    }
+    if (s.timeout_ms <= 0 || s.connections.empty()) {
+      expiry_due_.push({recheck_ns, id});
+      continue;
+    }
     int64_t silence_us = micros_between(s.last_client_activity, now);
     int64_t limit_us = static_cast<int64_t>(config_.expiry_risk_fraction * s.timeout_ms * 1000);
-    if (silence_us > limit_us) {
-      s.expiry_risk_reported = true;
-      const ConnectionState* c = nullptr;
-      if (s.owner) {
-        auto owner = connections_.find(*s.owner);
-        if (owner != connections_.end()) c = &owner->second;
-      }
-      flag(Anomaly::expiry_risk, c, id, {s.last_client_activity.ns + limit_us * 1000},
-           "session " + hex_label(id) + " has sent nothing on any connection for " + seconds(silence_us) +
-               ", past its " + std::to_string(s.timeout_ms) + " ms timeout: the server expires it");
+    if (silence_us <= limit_us) {
+      expiry_due_.push({s.last_client_activity.ns + (limit_us + 1) * 1000, id});
+      continue;
     }
+    s.expiry_risk_reported = true;
+    s.watched = false;
+    const ConnectionState* c = nullptr;
+    if (s.owner) {
+      auto owner = connections_.find(*s.owner);
+      if (owner != connections_.end()) c = &owner->second;
+    }
+    flag(Anomaly::expiry_risk, c, id, {s.last_client_activity.ns + limit_us * 1000},
+         "session " + hex_label(id) + " has sent nothing on any connection for " + seconds(silence_us) +
+             ", past its " + std::to_string(s.timeout_ms) + " ms timeout: the server expires it");
   }
-  forget_due_sessions(now);
 }
 
 }  // namespace zkwire

@@ -63,14 +63,30 @@ class SessionInspector : public RecordConsumer {
   RecordConsumer& next_;
   std::unordered_map<uint64_t, ConnectionState> connections_;
   std::unordered_map<int64_t, SessionState> sessions_;
-  // Sessions that may still be flagged expiry_risk: the silence check walks these, not every session ever seen.
-  std::vector<SessionState*> watched_;
+  // Silences are deadlines in two queues, checked when due, instead of a walk over every connection and session
+  // at each check: a silence check touches what is due, not everything alive. Entries are re-checked against
+  // the current state when they come up (a frame since pushes the deadline back).
+  struct Due {
+    int64_t due_ns, key;  // a connection id (ping_gap) or a session id (expiry_risk)
+    bool operator>(const Due& other) const { return due_ns > other.due_ns; }
+  };
+  using DueQueue = std::priority_queue<Due, std::vector<Due>, std::greater<>>;
+  DueQueue gap_due_, expiry_due_;
+  void arm_gap(ConnectionState& c, int64_t due_ns) {
+    c.gap_armed = true;
+    gap_due_.push({due_ns, static_cast<int64_t>(c.id)});
+  }
   void watch(SessionState& s) {
     if (!s.watched) {
       s.watched = true;
-      watched_.push_back(&s);
+      expiry_due_.push({s.last_client_activity.ns, s.id});
     }
   }
+  void check_ping_gaps(Timestamp now);
+  void check_expiry_risks(Timestamp now);
+  // Counts an open connection against a session, so the session is not forgotten under it.
+  void hold(ConnectionState& c, SessionState& s);
+  void release(ConnectionState& c);
   // Detached sessions by the time they may be forgotten (a later attach or detach makes an entry stale).
   struct ForgetDue {
     int64_t due_ns, session, detached_ns;

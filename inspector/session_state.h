@@ -43,7 +43,8 @@ struct SessionState {
   std::vector<Timestamp> recent_connects, recent_events;
   std::optional<Timestamp> storm_reported_at, watch_storm_reported_at;
   std::array<uint32_t, kAnomalyCount> anomalies{};
-  bool watched = false;  // in SessionInspector::watched_
+  bool watched = false;  // has an entry in SessionInspector's expiry_due_ queue
+  uint32_t open_connections = 0;  // open connections attached to it or resuming it: it is not forgotten
   Timestamp detached_at;  // when its last connection closed; it is forgotten some timeouts later
   bool forgetting = false;  // being forgotten right now
 };
@@ -65,6 +66,9 @@ struct ConnectionState {
   bool stale_owner = false;  // its session has since attached on another server's connection
   Timestamp last_client_frame, last_server_frame;
   bool ping_gap_reported = false;  // for the current silence
+  bool gap_armed = false;  // has an entry in SessionInspector's gap_due_ queue
+  int64_t held_session = 0;  // the session whose open_connections counts this connection
+  int64_t* server_max_zxid = nullptr;  // its server's entry in server_max_zxid_, once looked up
   int32_t last_xid = INT32_MIN;  // last ordinary (non-negative) request xid
   bool xid_order_reported = false, zxid_regression_reported = false;
   uint32_t resyncs = 0;
