@@ -37,7 +37,7 @@ run_ctest build -j 2
 echo "== unit and golden tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 # Only what the unit and golden tests run: the proxy's own tests need the real ensemble and run above.
 ZKWIRE_BUILD_DIR=build-asan \
-  ZKWIRE_BUILD_TARGET="zkwire decoder_tests capture_tests inspector_tests config_tests reassembly_tests" \
+  ZKWIRE_BUILD_TARGET="zkwire decoder_tests capture_tests inspector_tests config_tests reassembly_tests proxy_unit_tests" \
   bash scripts/build.sh -DZKWIRE_SANITIZE=ON -DZKWIRE_BENCH=OFF
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest build-asan -j 2 -L "unit|golden"
 
