@@ -1,18 +1,39 @@
 // JSON string escaping and number formatting.
 #include "output/json_emitter.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "output/number_text.h"
 #include "output/utf8.h"
 
 namespace zkwire {
 
-void JsonEmitter::value_hex(int64_t v) {
+void JsonEmitter::long_key(std::string_view name) {
   separator();
   out_ += '"';
-  append_id(out_, v);
-  out_ += '"';
+  out_ += name;
+  out_ += "\":";
+  after_key_ = true;
+}
+
+void JsonEmitter::value_hex(int64_t v) {
+  if (v < 0) {  // as append_id writes it: "-1", not sixteen f's
+    separator();
+    out_ += '"';
+    append_id(out_, v);
+    out_ += '"';
+    return;
+  }
+  char buf[28];
+  char* p = put_separator(buf);
+  *p++ = '"';
+  *p++ = '0';
+  *p++ = 'x';
+  p = std::to_chars(p, buf + sizeof buf - 1, static_cast<uint64_t>(v), 16).ptr;
+  *p++ = '"';
+  out_.append(buf, static_cast<size_t>(p - buf));
 }
 
 void JsonEmitter::value_double(double v, int decimals) {
@@ -24,9 +45,8 @@ void JsonEmitter::value_seconds(int64_t ns) {
   // Whole microseconds (every pcap and most pcapng timestamps) print from the integer: the double that
   // value_double would format lies within 3e-7 s of the exact value, so its %.6f rounding gives these same digits.
   if (ns < 0 || ns % 1000 != 0) return value_double(static_cast<double>(ns) / 1e9, 6);
-  separator();
   char buf[32];
-  char* end = std::to_chars(buf, buf + 20, ns / 1'000'000'000).ptr;
+  char* end = std::to_chars(put_separator(buf), buf + 21, ns / 1'000'000'000).ptr;
   *end++ = '.';
   auto micros = static_cast<uint32_t>(ns % 1'000'000'000 / 1000);
   for (int i = 5; i >= 0; --i, micros /= 10) end[i] = static_cast<char>('0' + micros % 10);
@@ -45,9 +65,37 @@ namespace {
 // Printable ASCII other than the two characters JSON escapes: copied as it is.
 constexpr bool plain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
 
+// Bytes before the first one JSON must escape or check (control, DEL, '"', '\\', non-ASCII), eight at a time.
+size_t plain_prefix(std::string_view s) {
+  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  auto has_zero_byte = [](uint64_t v) { return (v - ones) & ~v & highs; };
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    const uint64_t special = (x & highs) | ((x - 0x20 * ones) & ~x & highs) | has_zero_byte(x ^ (0x7f * ones)) |
+                             has_zero_byte(x ^ (0x22 * ones)) | has_zero_byte(x ^ (0x5c * ones));
+    if (special) break;
+  }
+  while (i < s.size() && plain(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
 }  // namespace
 
 void JsonEmitter::value_string(std::string_view s) {
+  const size_t first_special = plain_prefix(s);
+  if (first_special == s.size() && s.size() <= kShort) {
+    // Nothing to escape (nearly every path, name and address): quotes and text in one append.
+    char buf[kShort + 3];
+    char* p = put_separator(buf);
+    *p++ = '"';
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    out_.append(buf, static_cast<size_t>(p - buf));
+    return;
+  }
   separator();
   out_ += '"';
   for (size_t i = 0; i < s.size(); ++i) {

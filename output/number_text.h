@@ -34,9 +34,12 @@ inline void append_fixed(std::string& out, double v, int decimals) {
 
 inline void append_hex_bytes(std::string& out, std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
+  const size_t at = out.size();
+  out.resize(at + 2 * bytes.size());
+  char* p = out.data() + at;
   for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
+    *p++ = kDigits[c >> 4];
+    *p++ = kDigits[c & 15];
   }
 }
 

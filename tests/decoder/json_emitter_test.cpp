@@ -1,0 +1,79 @@
+// The JSON emitter's fast paths write exactly what the plain character-by-character rules say.
+#include "output/json_emitter.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "output/utf8.h"
+
+namespace zkwire {
+namespace {
+
+// The rules, one character at a time, as a reference.
+std::string reference_string(std::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"') out += "\\\"";
+    else if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (size_t n = utf8_sequence_length(s.substr(i))) {
+      out.append(s.substr(i, n));
+      i += n - 1;
+    } else {
+      out += "\\ufffd";
+    }
+  }
+  return out + "\"";
+}
+
+std::string emitted(std::string_view s) {
+  std::string out;
+  JsonEmitter e(out);
+  e.value_string(s);
+  return out;
+}
+
+TEST(JsonEmitter, EveryStringMatchesTheCharacterByCharacterRules) {
+  std::mt19937 random(7);
+  const std::string specials = "\"\\\n\t\x01\x7f\xc3\xa9\xff/";
+  for (int round = 0; round < 20000; ++round) {
+    const size_t length = random() % 300;  // across the short-string fast path's limit
+    std::string s(length, 'a');
+    for (char& c : s) c = static_cast<char>('a' + random() % 26);
+    // None, one or a few special bytes at any position, the eight-byte blocks' edges included.
+    for (unsigned k = random() % 4; k > 0 && length > 0; --k) s[random() % length] = specials[random() % specials.size()];
+    ASSERT_EQ(emitted(s), reference_string(s)) << "input of " << length << " bytes";
+  }
+}
+
+TEST(JsonEmitter, KeysNumbersAndIdsWithTheirSeparators) {
+  std::string out;
+  JsonEmitter e(out);
+  e.begin_object();
+  e.key("a");
+  e.value_int(-12);
+  e.key("id");
+  e.value_hex(0x1f);
+  e.key("none");
+  e.value_hex(-1);
+  e.key(std::string(200, 'k'));
+  e.value_string("v");
+  e.key("ts");
+  e.value_seconds(1'700'000'000'123'456'000);
+  e.end_object();
+  EXPECT_EQ(out, "{\"a\":-12,\"id\":\"0x1f\",\"none\":\"-1\",\"" + std::string(200, 'k') +
+                     "\":\"v\",\"ts\":1700000000.123456}");
+}
+
+}  // namespace
+}  // namespace zkwire
