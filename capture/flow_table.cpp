@@ -33,8 +33,8 @@ void FlowTable::on_segment(const TcpSegment& segment, Timestamp at) {
 
   const FlowKey key = FlowKey::between(segment.src, segment.dst);
   const bool bare_syn = segment.has(tcp_flag::syn) && !segment.has(tcp_flag::ack);
-  if (auto found = by_key_.find(key); found != by_key_.end()) {
-    const Position position = found->second;
+  if (const Position* found = by_key_.find(key)) {
+    const Position position = *found;
     Connection& c = *position;
     if (!(bare_syn && starts_new_connection(c, segment))) {
       c.last_seen = now_;
@@ -45,14 +45,12 @@ void FlowTable::on_segment(const TcpSegment& segment, Timestamp at) {
     // Port reuse: the old connection is over even if we never saw it end.
     close(c, FlowEnd::evicted, at);
     forget(position);
-  } else if (!closed_.empty()) {
-    if (auto closed = closed_.find(key); closed != closed_.end()) {
-      if (!bare_syn) {
-        ++stats_.segments_after_close;
-        return;
-      }
-      closed_.erase(closed);  // a new connection on the same ports
+  } else if (closed_.size() > 0 && closed_.find(key)) {
+    if (!bare_syn) {
+      ++stats_.segments_after_close;
+      return;
     }
+    closed_.erase(key);  // a new connection on the same ports
   }
   if (by_key_.size() >= options_.max_flows && !by_age_.empty()) evict_oldest();
   Connection& c = open_connection(key, segment, at);
@@ -67,7 +65,7 @@ bool FlowTable::starts_new_connection(const Connection& c, const TcpSegment& bar
 
 Connection& FlowTable::open_connection(const FlowKey& key, const TcpSegment& first, Timestamp at) {
   Connection& c = by_age_.emplace_back(options_.max_held_bytes_per_direction);
-  by_key_.emplace(key, std::prev(by_age_.end()));
+  by_key_.put(key, std::prev(by_age_.end()));
   ++stats_.flows;
   c.id = ++last_id_;
   c.key = key;
@@ -139,7 +137,7 @@ void FlowTable::close(Connection& c, FlowEnd how, Timestamp at) {
 }
 
 void FlowTable::retire(Position position, Timestamp at) {
-  closed_[position->key] = at;
+  closed_.put(position->key, at);
   closed_order_.emplace_back(position->key, at);
   forget(position);
 }
@@ -148,7 +146,7 @@ void FlowTable::forget_expired_closed() {
   while (!closed_order_.empty() && now_.ns - closed_order_.front().second.ns > options_.closed_linger_ns) {
     const auto& [key, closed_at] = closed_order_.front();
     // The key may have closed again since; only its latest close counts.
-    if (auto found = closed_.find(key); found != closed_.end() && found->second == closed_at) closed_.erase(found);
+    if (const Timestamp* latest = closed_.find(key); latest && *latest == closed_at) closed_.erase(key);
     closed_order_.pop_front();
   }
 }

@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <deque>
 #include <list>
-#include <unordered_map>
 
 #include "capture/capture_options.h"
 #include "capture/connection.h"
+#include "capture/flow_index.h"
 #include "capture/flow_sink.h"
 #include "capture/packet_parser.h"
 
@@ -58,9 +58,9 @@ class FlowTable {
   Timestamp now_;  // the latest packet time seen; capture time, not wall-clock time
   // Least recently active first; the map points into it, so lookups never reorder memory.
   std::list<Connection> by_age_;
-  std::unordered_map<FlowKey, Position, FlowKeyHash> by_key_;
+  FlowIndex<Position> by_key_;
   // Keys of recently closed connections, with their close times, oldest first in closed_order_.
-  std::unordered_map<FlowKey, Timestamp, FlowKeyHash> closed_;
+  FlowIndex<Timestamp> closed_;
   std::deque<std::pair<FlowKey, Timestamp>> closed_order_;
 };
 
