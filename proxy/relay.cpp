@@ -144,6 +144,8 @@ void Relay::forward(Side from) {
     bufferevent_setwatermark(dst, EV_WRITE, context_.options->low_watermark, 0);
   }
   if (reset_requested_) {
+    // The rest of what the decoder holds is the body of the frame it just reported: reported once is enough.
+    decoder_.discard(dir);
     reset_on_close(client_);
     reset_on_close(upstream_);
     return finish("closed by the proxy: oversized frame", dir);
