@@ -105,6 +105,7 @@ void Relay::connect_timeout_cb(evutil_socket_t, short, void* arg) {
 void Relay::on_upstream_connected() {
   evtimer_del(connect_timer_);
   server_ = trying_;
+  server_answered_ = false;
   attempt_open_ = false;
   context_.pool->connected(trying_);
   set_nodelay(bufferevent_getfd(upstream_));
@@ -112,14 +113,15 @@ void Relay::on_upstream_connected() {
   Record open;
   open.kind = RecordKind::connection_open;
   open.ts = opened_;
-  open.detail = "accepted by the proxy";
+  std::string detail = "accepted by the proxy";
   if (failovers_ > 0) {
     // A second leg is a connection of its own to the inspector: its own id, a decoder that starts afresh.
     connection_id_ = context_.new_connection_id();
     decoder_.emplace(*context_.decoder, static_cast<RecordSink&>(*this));
     open.ts = now();
-    open.detail = "accepted by the proxy; handshake failover " + std::to_string(failovers_);
+    detail += "; handshake failover " + std::to_string(failovers_);
   }
+  open.detail = detail;
   context_.records->consume(connection_id_, open, labels_);
   if (failovers_ > 0) replay();
   if (!eof_from_[0]) bufferevent_enable(client_, EV_READ);
@@ -168,7 +170,8 @@ void Relay::on_handshake_timeout() {
   close.kind = RecordKind::connection_close;
   close.ts = ts;
   close.dir = Direction::server_to_client;
-  close.detail = why + (candidates_.empty() ? ", closed by the proxy" : ", closed by the proxy and replayed");
+  std::string detail = why + (candidates_.empty() ? ", closed by the proxy" : ", closed by the proxy and replayed");
+  close.detail = detail;  // a view: `detail` outlives the consumers' calls
   context_.records->consume(connection_id_, close, labels_);
   reset_on_close(upstream_);
   bufferevent_free(upstream_);
@@ -193,7 +196,11 @@ void Relay::forward(Side from) {
   evbuffer* in = bufferevent_get_input(src);
   size_t length = evbuffer_get_length(in);
   if (length == 0 || !dst) return;
-  if (from == Side::upstream && replay_) end_replay();
+  if (from == Side::upstream && !server_answered_) {
+    server_answered_ = true;
+    context_.pool->answered(*server_);
+    end_replay();
+  }
   // Past the bound the copy is given up, and with it the failover: the client waits, as without a proxy.
   if (from == Side::client && replay_ && evbuffer_get_length(replay_) + length > context_.options->high_watermark)
     end_replay();

@@ -87,6 +87,7 @@ class Relay : private RecordSink {
   size_t trying_ = 0;  // the server being connected to
   bool attempt_open_ = false;  // an attempt on trying_ counts against it in the pool
   std::optional<size_t> server_;  // the connected upstream
+  bool server_answered_ = false;  // this leg's server has sent something
   uint64_t connection_id_;
   uint32_t failovers_ = 0;
   std::optional<ConnectionDecoder> decoder_;  // one per upstream leg

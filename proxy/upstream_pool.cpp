@@ -61,9 +61,10 @@ int UpstreamPool::rank(const Upstream& u) const {
 // server that looked least loaded before any of their connects completed.
 void UpstreamPool::attempting(size_t server) { ++servers_[server].connections; }
 
-void UpstreamPool::connected(size_t server) {
+void UpstreamPool::connected(size_t server) { ++servers_[server].connections_total; }
+
+void UpstreamPool::answered(size_t server) {
   Upstream& u = servers_[server];
-  ++u.connections_total;
   u.consecutive_failures = 0;
   u.state = UpstreamState::up;
 }

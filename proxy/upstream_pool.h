@@ -43,6 +43,9 @@ class UpstreamPool {
   // One attempt on `server` begins; it ends in failed() or connected(), and a connection in released().
   void attempting(size_t server);
   void connected(size_t server);
+  // The server's first bytes on a connection: only now is it known to work (a server that accepts and never
+  // answers must not have its failures reset by every accept).
+  void answered(size_t server);
   void failed(size_t server, Timestamp now);
   void released(size_t server);
   // A connected server sent nothing back to a ConnectRequest in time: a failed attempt, counted as such.
