@@ -172,8 +172,11 @@ int run_proxy(std::span<const std::string_view> args) {
   if (has_file) {
     server.set_reloader([kept](std::vector<ConfigProblem>& reload_problems) {
       std::vector<std::string_view> views(kept.begin(), kept.end());
-      std::string ignored;
-      return configure(views, reload_problems, ignored);
+      // The flags were good at start; what can go wrong now is the file, or a rule between its keys.
+      std::string rule;
+      std::optional<Config> next = configure(views, reload_problems, rule);
+      if (!rule.empty()) reload_problems.push_back({"configuration", 0, 0, rule});
+      return next;
     });
   }
   if (!server.start()) return 1;
