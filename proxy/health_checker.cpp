@@ -79,7 +79,9 @@ void HealthChecker::begin(Probe& probe) {
   probe.connection = bufferevent_socket_new(base_, -1, BEV_OPT_CLOSE_ON_FREE);
   bufferevent_setcb(probe.connection, read_cb, nullptr, event_cb, &probe);
   if (bufferevent_socket_connect(probe.connection, address.get(), static_cast<int>(address.length)) < 0) {
-    return end(probe, {Health::unreachable, ServerMode::unknown, -1, std::string("connect: ") + std::strerror(errno)});
+    std::string why = std::string("connect: ") + std::strerror(errno);
+    if (probe.connection) end(probe, {Health::unreachable, ServerMode::unknown, -1, why});  // unless reported already
+    return;
   }
   // Queued now, sent once connected: the word alone, no length prefix (ZK_PROTOCOL.md 1.4).
   bufferevent_write(probe.connection, probe.command == HealthCheck::ruok ? "ruok" : "srvr", 4);

@@ -334,8 +334,9 @@ void Relay::finish(std::string_view how, std::optional<Direction> first_closer) 
   if (finished_) return;
   finished_ = true;
   Timestamp ts = now();
-  if (server_) decoder_->finish(ts);  // between two legs the last one's close is already recorded
+  // Between two legs (a failover still connecting) there is nothing to close: the last leg's close is recorded.
   if (server_) {
+    decoder_->finish(ts);
     Record close;
     close.kind = RecordKind::connection_close;
     close.ts = ts;
