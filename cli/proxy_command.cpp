@@ -21,6 +21,12 @@ void print_proxy_help() {
       "  --upstream HOST:PORT,...   the ensemble's servers\n"
       "  --policy NAME              least_connections (default), round_robin, random\n"
       "  --connect-timeout-ms N     per server, before the next is tried (default 1000)\n"
+      "  --handshake-timeout-ms N   a server that accepts and leaves the ConnectRequest unanswered this long is\n"
+      "                             counted as failed and the next gets it, unseen by the client (default 2000)\n"
+      "  --health-check WORD        srvr (default: mode and zxid), ruok (alive only), or off\n"
+      "  --health-check-interval-ms N  how often each server is checked (default 2000)\n"
+      "  --health-check-timeout-ms N   a check that takes longer fails (default 1000)\n"
+      "  --avoid-leader             new clients go to the leader only when no other server serves\n"
       "  --failure-limit N          consecutive failures before a server is ejected (default 3)\n"
       "  --retry-timeout-ms N       how long an ejected server sits out (default 10000)\n"
       "  --max-connections N        client connections at most (default 10000)\n"
@@ -80,6 +86,10 @@ std::optional<Config> configure(std::span<const std::string_view> args, std::vec
       options.oversized_frame = OversizedFrameAction::close;
       continue;
     }
+    if (a == "--avoid-leader") {
+      options.pool.avoid_leader = true;
+      continue;
+    }
     if (!has_value) return fail("option '" + std::string(a) + "' needs a value, or is unknown");
     ++i;
     if (a == "-c" || a == "--config") {
@@ -97,6 +107,17 @@ std::optional<Config> configure(std::span<const std::string_view> args, std::vec
       else return fail("--policy takes least_connections, round_robin or random");
     } else if (a == "--connect-timeout-ms") {
       if (!number(v, options.connect_timeout_ms) || options.connect_timeout_ms <= 0) return fail("--connect-timeout-ms takes milliseconds");
+    } else if (a == "--handshake-timeout-ms") {
+      if (!number(v, options.handshake_timeout_ms) || options.handshake_timeout_ms < 0) return fail("--handshake-timeout-ms takes milliseconds (0: off)");
+    } else if (a == "--health-check") {
+      if (v == "srvr") options.health.command = HealthCheck::srvr;
+      else if (v == "ruok") options.health.command = HealthCheck::ruok;
+      else if (v == "off") options.health.command = HealthCheck::off;
+      else return fail("--health-check takes srvr, ruok or off");
+    } else if (a == "--health-check-interval-ms") {
+      if (!number(v, options.health.interval_ms) || options.health.interval_ms < 100) return fail("--health-check-interval-ms takes milliseconds, 100 or more");
+    } else if (a == "--health-check-timeout-ms") {
+      if (!number(v, options.health.timeout_ms) || options.health.timeout_ms < 10) return fail("--health-check-timeout-ms takes milliseconds, 10 or more");
     } else if (a == "--failure-limit") {
       if (!number(v, options.pool.failure_limit) || options.pool.failure_limit == 0) return fail("--failure-limit takes a count");
     } else if (a == "--retry-timeout-ms") {
@@ -118,6 +139,9 @@ std::optional<Config> configure(std::span<const std::string_view> args, std::vec
   config.inspector.max_frame = config.decoder.max_frame;
   if (options.upstreams.empty()) return fail_usage(usage, "no upstream servers (--upstream host:port,... or proxy.upstreams)");
   if (options.low_watermark >= options.high_watermark) return fail_usage(usage, "proxy.low_watermark must be below high_watermark");
+  // Only srvr names the leader: without it avoid_leader would silently do nothing.
+  if (options.pool.avoid_leader && options.health.command != HealthCheck::srvr)
+    return fail_usage(usage, "proxy.avoid_leader needs proxy.health_check: srvr (the mode comes from srvr)");
   return config;
 }
 
@@ -148,8 +172,11 @@ int run_proxy(std::span<const std::string_view> args) {
   if (has_file) {
     server.set_reloader([kept](std::vector<ConfigProblem>& reload_problems) {
       std::vector<std::string_view> views(kept.begin(), kept.end());
-      std::string ignored;
-      return configure(views, reload_problems, ignored);
+      // The flags were good at start; what can go wrong now is the file, or a rule between its keys.
+      std::string rule;
+      std::optional<Config> next = configure(views, reload_problems, rule);
+      if (!rule.empty()) reload_problems.push_back({"configuration", 0, 0, rule});
+      return next;
     });
   }
   if (!server.start()) return 1;

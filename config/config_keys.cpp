@@ -84,8 +84,24 @@ const ConfigKey kKeys[] = {
                       "how a new client's server is chosen"),
     ZKWIRE_NUMBER_KEY("proxy", connect_timeout_ms, proxy.connect_timeout_ms, integer, 1, 600000, true,
                       "how long a server may take to accept a connection before the next one is tried"),
+    ZKWIRE_NUMBER_KEY("proxy", handshake_timeout_ms, proxy.handshake_timeout_ms, integer, 0, 600000, true,
+                      "how long a server may take to answer a client's ConnectRequest; past it the failure is "
+                      "counted and the ConnectRequest (and what followed it) is replayed on the next server, "
+                      "unseen by the client; 0: wait as long as the client does"),
+    ZKWIRE_CHOICE_KEY("proxy", health_check, proxy.health.command, "off|srvr|ruok", true,
+                      "the four-letter word each server is checked with, on its own short connection: srvr gives "
+                      "mode and zxid and is on by default because it is the one word ZooKeeper whitelists out of "
+                      "the box, so a dead, paused or not-serving server is ejected before a client is sent to it; "
+                      "ruok says alive only"),
+    ZKWIRE_NUMBER_KEY("proxy", health_check_interval_ms, proxy.health.interval_ms, integer, 100, 3600000, true,
+                      "how often each server is checked"),
+    ZKWIRE_NUMBER_KEY("proxy", health_check_timeout_ms, proxy.health.timeout_ms, integer, 10, 600000, true,
+                      "a check that has not connected, asked and read the whole reply within this fails"),
+    ZKWIRE_CHOICE_KEY("proxy", avoid_leader, proxy.pool.avoid_leader, "false|true", true,
+                      "send new clients to the leader only when no other server is up and serving, so the leader "
+                      "keeps its time for writes (needs health_check: srvr, which reports the mode)"),
     ZKWIRE_NUMBER_KEY("proxy", failure_limit, proxy.pool.failure_limit, integer, 1, 1000000, true,
-                      "consecutive connection failures that eject a server"),
+                      "consecutive connection or health check failures that eject a server"),
     ZKWIRE_NUMBER_KEY("proxy", retry_timeout_ms, proxy.pool.retry_timeout_ms, integer, 0, 86400000, true,
                       "how long an ejected server sits out before it is tried again"),
     ZKWIRE_NUMBER_KEY("proxy", high_watermark, proxy.high_watermark, integer, 4096, 1073741824, true,

@@ -270,6 +270,14 @@ void ConnectionDecoder::emit_truncated(Side& s, Direction dir, uint64_t missing,
   sink_.on_record(r);
 }
 
+void ConnectionDecoder::discard(Direction dir) {
+  Side& s = side(dir);
+  s.held.clear();
+  s.skipped = 0;
+  s.framer.reset_partial();
+  s.framer.skip(0);
+}
+
 void ConnectionDecoder::finish(Timestamp ts) {
   for (Direction dir : {Direction::client_to_server, Direction::server_to_client}) {
     Side& s = side(dir);

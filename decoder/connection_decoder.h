@@ -29,6 +29,9 @@ class ConnectionDecoder {
   void gap(Direction dir, uint64_t missing, Timestamp ts);
   // The connection ended: flushes a four-letter reply, reports a frame cut short.
   void finish(Timestamp ts);
+  // Forgets the bytes held for `dir` without reporting them: the proxy is closing the connection on a frame
+  // it has already reported (an oversized one), so finish() must not report its body a second time.
+  void discard(Direction dir);
 
   size_t pending_requests() const { return pending_.size(); }
   int64_t session_id() const { return session_; }

@@ -29,7 +29,8 @@ std::string_view severity_name(Severity s);
     "another server (a lagging or partitioned server)")                                                            \
   X(handshake_unanswered, warning,                                                                                 \
     "the server closed a connection without answering its ConnectRequest (lastZxidSeen ahead of it, a "           \
-    "read-only server refusing the client, connection throttling or limits, or no quorum)")                       \
+    "read-only server refusing the client, connection throttling or limits, or no quorum), or, behind the "        \
+    "proxy, accepted it and said nothing within the handshake timeout (a hung server)")                            \
   X(zxid_regression, warning,                                                                                      \
     "a reply's zxid is lower than one the session already saw: it reconnected to a server that is behind")        \
   X(xid_out_of_order, warning,                                                                                     \

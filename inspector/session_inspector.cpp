@@ -359,7 +359,12 @@ void SessionInspector::on_decode_trouble(ConnectionState& c, uint64_t id, const 
 
 void SessionInspector::on_connection_close(ConnectionState& c, uint64_t id, const Record& r) {
   bool server_closed = r.detail.find("from the server") != std::string_view::npos;
-  if (c.handshake_sent && !c.handshake_answered && server_closed) {
+  // The proxy gave up on a server that accepted and never answered (and replayed the handshake elsewhere).
+  bool handshake_timeout = r.detail.starts_with("handshake timeout");
+  if (c.handshake_sent && !c.handshake_answered && handshake_timeout) {
+    flag(Anomaly::handshake_unanswered, &c, c.requested_session, r.ts,
+         c.server + " accepted " + c.client + " and did not answer its ConnectRequest (" + std::string(r.detail) + ")");
+  } else if (c.handshake_sent && !c.handshake_answered && server_closed) {
     auto known = server_max_zxid_.find(c.server);
     if (c.resume && known != server_max_zxid_.end() && c.last_zxid_seen > known->second) {
       flag(Anomaly::stale_reconnect, &c, c.requested_session, r.ts,

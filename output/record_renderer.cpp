@@ -116,7 +116,8 @@ class FieldRenderer {
         e_.value_int(entry.header.err);
         err_name_value(entry.header.err);
       } else {
-        std::visit([this](const auto& record) { fields(record); }, entry.body);
+        // this-> spelled out: clang misses an unqualified member call in a generic lambda as a use of `this`.
+        std::visit([this](const auto& record) { this->fields(record); }, entry.body);
       }
       e_.end_object();
     });

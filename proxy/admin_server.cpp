@@ -77,16 +77,21 @@ void AdminServer::handle(evhttp_request* request, void* arg) {
     body = self->sessions();
   } else if (path == "/connections") {
     body = self->connections();
+  } else if (path == "/upstreams") {
+    body = self->upstreams();
   } else if (path == "/config") {
     body = self->config();
   } else if (path == "/healthz") {
+    // Healthy while one server at least takes clients: up, and not failing its health checks.
     bool any_up = false;
-    for (const Upstream& u : self->proxy_.pool().servers()) any_up = any_up || u.state == UpstreamState::up;
+    for (const Upstream& u : self->proxy_.pool().servers())
+      any_up = any_up || (u.state == UpstreamState::up && !health_failed(u.health));
     status = any_up && !self->proxy_.draining() ? HTTP_OK : 503;
     body = status == HTTP_OK ? "{\"status\":\"ok\"}\n" : "{\"status\":\"unavailable\"}\n";
   } else {
     status = HTTP_NOTFOUND;
-    body = "{\"error\":\"not found\",\"paths\":[\"/metrics\",\"/sessions\",\"/connections\",\"/healthz\",\"/config\"]}\n";
+    body = "{\"error\":\"not found\",\"paths\":[\"/metrics\",\"/sessions\",\"/connections\",\"/upstreams\","
+           "\"/healthz\",\"/config\"]}\n";
   }
   evhttp_add_header(evhttp_request_get_output_headers(request), "Content-Type", type.c_str());
   evbuffer* out = evbuffer_new();
@@ -132,12 +137,31 @@ std::string AdminServer::metrics() const {
          static_cast<double>(m.anomalies[static_cast<size_t>(a.anomaly)]));
   help(out, "zkwire_upstream_up", "gauge", "1 when the server is taking clients, 0 when ejected");
   help(out, "zkwire_upstream_connections", "gauge", "client connections relayed to each server now");
-  help(out, "zkwire_upstream_failures_total", "counter", "failed connection attempts per server");
+  help(out, "zkwire_upstream_failures_total", "counter",
+       "failed connection attempts per server (refused, timed out, or no answer to a ConnectRequest)");
+  help(out, "zkwire_upstream_handshake_timeouts_total", "counter",
+       "connections a server accepted and then left unanswered past handshake_timeout_ms (replayed elsewhere)");
+  help(out, "zkwire_upstream_ejections_total", "counter", "times each server was ejected");
+  help(out, "zkwire_upstream_serving", "gauge", "1 when the last health check said the server serves clients");
+  help(out, "zkwire_upstream_mode", "gauge", "1 for the mode the last srvr check reported, by server and mode");
+  help(out, "zkwire_upstream_zxid", "gauge", "the last zxid srvr reported (-1: not known)");
+  help(out, "zkwire_upstream_health_checks_total", "counter", "health checks finished per server");
+  help(out, "zkwire_upstream_health_check_failures_total", "counter",
+       "health checks that failed (unreachable, timed out, not serving)");
   for (const Upstream& u : proxy_.pool().servers()) {
     std::string label = "server=\"" + u.address.text + "\"";
     line(out, "zkwire_upstream_up", label, u.state == UpstreamState::up ? 1 : 0);
     line(out, "zkwire_upstream_connections", label, u.connections);
     line(out, "zkwire_upstream_failures_total", label, static_cast<double>(u.failures_total));
+    line(out, "zkwire_upstream_handshake_timeouts_total", label, static_cast<double>(u.handshake_timeouts_total));
+    line(out, "zkwire_upstream_ejections_total", label, static_cast<double>(u.ejections_total));
+    line(out, "zkwire_upstream_serving", label, u.health == Health::serving ? 1 : 0);
+    for (ServerMode mode : all_server_modes())
+      line(out, "zkwire_upstream_mode", label + ",mode=\"" + std::string(server_mode_name(mode)) + "\"",
+           u.mode == mode ? 1 : 0);
+    line(out, "zkwire_upstream_zxid", label, static_cast<double>(u.zxid));
+    line(out, "zkwire_upstream_health_checks_total", label, static_cast<double>(u.checks_total));
+    line(out, "zkwire_upstream_health_check_failures_total", label, static_cast<double>(u.check_failures_total));
   }
   return out;
 }
@@ -185,7 +209,7 @@ std::string AdminServer::connections() const {
   for (const auto& [id, relay] : proxy_.relays()) {
     e.begin_object();
     e.key("id");
-    e.value_int(static_cast<int64_t>(id));
+    e.value_int(static_cast<int64_t>(relay->connection_id()));  // the id its records carry in the traffic log
     e.key("client");
     e.value_string(relay->client_address());
     e.key("server");
@@ -198,6 +222,65 @@ std::string AdminServer::connections() const {
     e.value_int(static_cast<int64_t>(relay->bytes_up()));
     e.key("bytes_s2c");
     e.value_int(static_cast<int64_t>(relay->bytes_down()));
+    e.key("handshake_failovers");
+    e.value_int(relay->failovers());
+    e.end_object();
+  }
+  e.end_array();
+  e.end_record();
+  return out;
+}
+
+// Every server: its place in the pool, its load, and what the last health check said.
+std::string AdminServer::upstreams() const {
+  std::string out;
+  JsonEmitter e(out);
+  const ProxyOptions& options = proxy_.options();
+  e.begin_record();
+  e.key("health_check");
+  e.value_string(health_check_name(options.health.command));
+  e.key("avoid_leader");
+  e.value_bool(options.pool.avoid_leader);
+  e.key("upstreams");
+  e.begin_array();
+  for (const Upstream& u : proxy_.pool().servers()) {
+    e.begin_object();
+    e.key("server");
+    e.value_string(u.address.text);
+    e.key("state");
+    e.value_string(upstream_state_name(u.state));
+    e.key("health");
+    e.value_string(health_name(u.health));
+    e.key("mode");
+    e.value_string(server_mode_name(u.mode));
+    e.key("zxid");
+    if (u.zxid >= 0)
+      e.value_hex(u.zxid);
+    else
+      e.value_null();
+    e.key("detail");
+    e.value_string(u.health_detail);
+    e.key("checked_ts");
+    if (u.checks_total > 0)
+      e.value_seconds(u.checked_at.ns);
+    else
+      e.value_null();
+    e.key("connections");
+    e.value_int(u.connections);
+    e.key("connections_total");
+    e.value_int(static_cast<int64_t>(u.connections_total));
+    e.key("consecutive_failures");
+    e.value_int(u.consecutive_failures);
+    e.key("failures_total");
+    e.value_int(static_cast<int64_t>(u.failures_total));
+    e.key("handshake_timeouts_total");
+    e.value_int(static_cast<int64_t>(u.handshake_timeouts_total));
+    e.key("ejections_total");
+    e.value_int(static_cast<int64_t>(u.ejections_total));
+    e.key("health_checks_total");
+    e.value_int(static_cast<int64_t>(u.checks_total));
+    e.key("health_check_failures_total");
+    e.value_int(static_cast<int64_t>(u.check_failures_total));
     e.end_object();
   }
   e.end_array();

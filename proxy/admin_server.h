@@ -1,5 +1,5 @@
 // The admin HTTP endpoint (libevent's evhttp, loopback by default): /metrics, /sessions, /connections,
-// /healthz, /config.
+// /upstreams, /healthz, /config.
 #pragma once
 #include <event2/http.h>
 
@@ -21,6 +21,7 @@ class AdminServer {
   std::string metrics() const;
   std::string sessions() const;
   std::string connections() const;
+  std::string upstreams() const;
   std::string config() const;
 
   evhttp* http_;

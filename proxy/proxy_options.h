@@ -19,8 +19,21 @@ constexpr std::string_view policy_name(BalancePolicy p) {
 
 struct PoolOptions {
   BalancePolicy policy = BalancePolicy::least_connections;
-  uint32_t failure_limit = 3;  // consecutive connect failures before ejection
+  uint32_t failure_limit = 3;  // consecutive connect or health check failures before ejection
   int64_t retry_timeout_ms = 10'000;  // how long an ejected server sits out
+  bool avoid_leader = false;  // new clients go to the leader only when no other server is up and serving
+};
+
+// The four-letter word a health check sends; `off`: no checks.
+enum class HealthCheck : uint8_t { off, srvr, ruok };
+constexpr std::string_view health_check_name(HealthCheck h) {
+  return h == HealthCheck::off ? "off" : h == HealthCheck::srvr ? "srvr" : "ruok";
+}
+
+struct HealthCheckOptions {
+  HealthCheck command = HealthCheck::srvr;
+  int64_t interval_ms = 2'000;  // between two checks of one server
+  int64_t timeout_ms = 1'000;  // connect, send, and read the whole reply within this
 };
 
 enum class LogFormat : uint8_t { jsonl, text };
@@ -37,6 +50,9 @@ struct ProxyOptions {
   std::vector<std::string> upstreams;
   PoolOptions pool;
   int64_t connect_timeout_ms = 1'000;  // per upstream attempt, before the next server is tried
+  // From the client's ConnectRequest to the server's first byte; past it the next server gets the ConnectRequest.
+  int64_t handshake_timeout_ms = 2'000;  // 0: wait as long as the client does
+  HealthCheckOptions health;
   size_t high_watermark = 256u << 10;  // stop reading a side when the other's output holds this much
   size_t low_watermark = 64u << 10;  // and resume below this
   uint32_t max_connections = 10'000;

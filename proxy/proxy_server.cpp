@@ -20,6 +20,7 @@ ProxyServer::ProxyServer(Config config)
 ProxyServer::~ProxyServer() {
   relays_.clear();
   finished_relays_.clear();
+  health_.reset();
   admin_.reset();
   for (evconnlistener* l : listeners_) evconnlistener_free(l);
   for (event* e : signals_) event_free(e);
@@ -78,6 +79,8 @@ bool ProxyServer::start() {
       return false;
     }
   }
+  health_ = std::make_unique<HealthChecker>(base_, *pool_, config_.proxy.health);
+  health_->start();
   reaper_ = event_new(base_, -1, 0, reap_cb, this);
   ticker_ = event_new(base_, -1, EV_PERSIST, tick_cb, this);
   timeval second{0, 250'000};
@@ -114,7 +117,7 @@ void ProxyServer::on_accept(evutil_socket_t fd, sockaddr* address) {
   evutil_make_socket_nonblocking(fd);
   uint64_t id = next_id_++;
   RelayContext context{base_, &config_.proxy, &config_.decoder, pool_.get(), inspector_.get(),
-                       [this](uint64_t done) { on_relay_finished(done); }};
+                       [this](uint64_t done) { on_relay_finished(done); }, [this] { return next_id_++; }};
   auto relay = std::make_unique<Relay>(std::move(context), id, fd, address_text(address));
   Relay& r = *relay;
   relays_.emplace(id, std::move(relay));

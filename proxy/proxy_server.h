@@ -14,6 +14,7 @@
 #include "output/record_output.h"
 #include "config/config_loader.h"
 #include "inspector/session_inspector.h"
+#include "proxy/health_checker.h"
 #include "proxy/proxy_metrics.h"
 #include "proxy/proxy_options.h"
 #include "proxy/relay.h"
@@ -68,6 +69,7 @@ class ProxyServer {
   event_base* base_ = nullptr;
   std::vector<evconnlistener*> listeners_;
   std::unique_ptr<UpstreamPool> pool_;
+  std::unique_ptr<HealthChecker> health_;
   std::unique_ptr<RecordOutput> log_;
   ProxyMetrics metrics_;
   Fanout fanout_;

@@ -23,6 +23,7 @@ struct RelayContext {
   UpstreamPool* pool;
   RecordConsumer* records;  // decoded records go here, with the relay's id and endpoints
   std::function<void(uint64_t relay_id)> finished;  // the relay is done and may be destroyed
+  std::function<uint64_t()> new_connection_id;  // for a second upstream leg after a handshake failover
 };
 
 class Relay : private RecordSink {
@@ -38,10 +39,13 @@ class Relay : private RecordSink {
   void close_when_idle();
 
   uint64_t id() const { return id_; }
+  // The id its records carry: a new one for each upstream leg (a handshake failover starts a second leg).
+  uint64_t connection_id() const { return connection_id_; }
+  uint32_t failovers() const { return failovers_; }
   const std::string& client_address() const { return client_address_; }
   std::string upstream_address() const;
-  int64_t session() const { return decoder_.session_id(); }
-  size_t pending_requests() const { return decoder_.pending_requests(); }
+  int64_t session() const { return decoder_->session_id(); }
+  size_t pending_requests() const { return decoder_->pending_requests(); }
   uint64_t bytes_up() const { return bytes_up_; }
   uint64_t bytes_down() const { return bytes_down_; }
   Timestamp opened() const { return opened_; }
@@ -51,6 +55,9 @@ class Relay : private RecordSink {
 
   void try_next_upstream();
   void on_upstream_connected();
+  void on_handshake_timeout();
+  void replay();
+  void end_replay();
   void forward(Side from);
   void on_event(Side side, short what);
   void on_drained(Side side);
@@ -64,6 +71,7 @@ class Relay : private RecordSink {
   static void write_cb(bufferevent* bev, void* arg);
   static void event_cb(bufferevent* bev, short what, void* arg);
   static void connect_timeout_cb(evutil_socket_t, short, void* arg);
+  static void handshake_timeout_cb(evutil_socket_t, short, void* arg);
 
   RelayContext context_;
   uint64_t id_;
@@ -71,11 +79,18 @@ class Relay : private RecordSink {
   bufferevent* client_ = nullptr;
   bufferevent* upstream_ = nullptr;
   event* connect_timer_ = nullptr;
+  event* handshake_timer_ = nullptr;  // armed by the ConnectRequest, disarmed by the server's first byte
+  // Every byte the client has sent on this connection, kept only while nothing from the upstream has reached the
+  // client (then another server can be given the same bytes unseen); freed at the server's first byte.
+  evbuffer* replay_ = nullptr;
   std::vector<size_t> candidates_;  // servers still to try, in order
   size_t trying_ = 0;  // the server being connected to
   bool attempt_open_ = false;  // an attempt on trying_ counts against it in the pool
   std::optional<size_t> server_;  // the connected upstream
-  ConnectionDecoder decoder_;
+  bool server_answered_ = false;  // this leg's server has sent something
+  uint64_t connection_id_;
+  uint32_t failovers_ = 0;
+  std::optional<ConnectionDecoder> decoder_;  // one per upstream leg
   FlowLabels labels_;
   std::string upstream_text_;
   Timestamp opened_;

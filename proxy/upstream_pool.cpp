@@ -40,18 +40,31 @@ std::vector<size_t> UpstreamPool::order_for_new_client(Timestamp now) {
       std::shuffle(order.begin(), order.end(), random_);
       break;
   }
-  std::stable_partition(order.begin(), order.end(),
-                        [this](size_t i) { return servers_[i].state == UpstreamState::up; });
+  std::stable_sort(order.begin(), order.end(),
+                   [this](size_t a, size_t b) { return rank(servers_[a]) < rank(servers_[b]); });
   return order;
+}
+
+int UpstreamPool::rank(const Upstream& u) const {
+  if (u.state == UpstreamState::ejected) return 4;
+  switch (u.health) {
+    case Health::unchecked:
+    case Health::serving: return options_.avoid_leader && u.mode == ServerMode::leader ? 1 : 0;
+    case Health::read_only: return 2;
+    case Health::not_serving:
+    case Health::unreachable: return 3;
+  }
+  return 3;
 }
 
 // A connection counts against its server from the first attempt: a burst of new clients must not all pick the
 // server that looked least loaded before any of their connects completed.
 void UpstreamPool::attempting(size_t server) { ++servers_[server].connections; }
 
-void UpstreamPool::connected(size_t server) {
+void UpstreamPool::connected(size_t server) { ++servers_[server].connections_total; }
+
+void UpstreamPool::answered(size_t server) {
   Upstream& u = servers_[server];
-  ++u.connections_total;
   u.consecutive_failures = 0;
   u.state = UpstreamState::up;
 }
@@ -60,10 +73,44 @@ void UpstreamPool::failed(size_t server, Timestamp now) {
   Upstream& u = servers_[server];
   if (u.connections > 0) --u.connections;
   ++u.failures_total;
+  count_failure(u, now);
+}
+
+void UpstreamPool::count_failure(Upstream& u, Timestamp now) {
   if (++u.consecutive_failures >= options_.failure_limit && u.state == UpstreamState::up) {
     u.state = UpstreamState::ejected;
     u.ejected_until = {now.ns + options_.retry_timeout_ms * 1'000'000};
     ++u.ejections_total;
+  }
+}
+
+void UpstreamPool::handshake_timed_out(size_t server, Timestamp now) {
+  ++servers_[server].handshake_timeouts_total;
+  failed(server, now);
+}
+
+void UpstreamPool::checked(size_t server, HealthReport report, Timestamp now) {
+  Upstream& u = servers_[server];
+  ++u.checks_total;
+  u.health = report.health;
+  u.mode = report.mode;
+  if (report.zxid >= 0) u.zxid = report.zxid;
+  u.health_detail = std::move(report.detail);
+  u.checked_at = now;
+  if (health_failed(u.health)) {
+    ++u.check_failures_total;
+    return count_failure(u, now);
+  }
+  u.consecutive_failures = 0;
+  u.state = UpstreamState::up;
+}
+
+void UpstreamPool::forget_health() {
+  for (Upstream& u : servers_) {
+    u.health = Health::unchecked;
+    u.mode = ServerMode::unknown;
+    u.zxid = -1;
+    u.health_detail.clear();
   }
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "decoder/basics.h"
+#include "proxy/health_reply.h"
 #include "proxy/proxy_options.h"
 #include "proxy/socket_address.h"
 
@@ -21,26 +22,50 @@ struct Upstream {
   uint32_t consecutive_failures = 0;
   Timestamp ejected_until;
   uint64_t connections_total = 0, failures_total = 0, ejections_total = 0;
+  uint64_t handshake_timeouts_total = 0;  // accepted, then no answer to a ConnectRequest in time
+  // What the last health check said (unchecked while checks are off).
+  Health health = Health::unchecked;
+  ServerMode mode = ServerMode::unknown;
+  int64_t zxid = -1;
+  std::string health_detail;
+  Timestamp checked_at;
+  uint64_t checks_total = 0, check_failures_total = 0;
 };
 
 class UpstreamPool {
  public:
   UpstreamPool(std::vector<SocketAddress> servers, PoolOptions options);
 
-  // Every server in the order to try for a new client: the policy's pick first, then the others, ejected
-  // servers last (an ejected server is still better than refusing the client when nothing else answers).
+  // Every server in the order to try for a new client: the policy's order within each rank of health (see
+  // rank()), ejected servers last (an ejected server is still better than refusing the client when nothing
+  // else answers).
   std::vector<size_t> order_for_new_client(Timestamp now);
   // One attempt on `server` begins; it ends in failed() or connected(), and a connection in released().
   void attempting(size_t server);
   void connected(size_t server);
+  // The server's first bytes on a connection: only now is it known to work (a server that accepts and never
+  // answers must not have its failures reset by every accept).
+  void answered(size_t server);
   void failed(size_t server, Timestamp now);
   void released(size_t server);
+  // A connected server sent nothing back to a ConnectRequest in time: a failed attempt, counted as such.
+  void handshake_timed_out(size_t server, Timestamp now);
+  // A health check's verdict: a failure counts toward ejection like a failed connect, an answer brings an
+  // ejected server back at once.
+  void checked(size_t server, HealthReport report, Timestamp now);
+  // Health checks were turned off: what they said goes stale, so it is forgotten.
+  void forget_health();
 
   const std::vector<Upstream>& servers() const { return servers_; }
   const PoolOptions& options() const { return options_; }
   void set_options(const PoolOptions& options) { options_ = options; }
 
  private:
+  // Lower ranks are offered first: serving (or unchecked) servers, then the leader when avoid_leader is set,
+  // then read-only ones, then those whose last check failed.
+  int rank(const Upstream& u) const;
+  void count_failure(Upstream& u, Timestamp now);
+
   std::vector<Upstream> servers_;
   PoolOptions options_;
   size_t next_round_robin_ = 0;

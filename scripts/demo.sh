@@ -51,5 +51,5 @@ bash scripts/zk-ensemble.sh restart "$work/ensemble" "$victim_node" >/dev/null |
 wait "$workload_pid" || true
 workload_pid=""
 echo "== /metrics (excerpt)"
-curl -s "http://$admin/metrics" | grep -E '^zkwire_(connections|sessions|requests_total|anomalies_total|upstream_up)' |
+curl -s "http://$admin/metrics" | grep -E '^zkwire_(connections|sessions|requests_total|anomalies_total|upstream_up|upstream_mode)' |
   grep -v ' 0$' | head -40

@@ -67,6 +67,26 @@ TEST(ConfigLoader, ProxyListsChoicesAndStrings) {
             "zkwire.yaml:2:14: proxy.upstreams: expected a list of strings, e.g. [\"127.0.0.1:2181\", \"127.0.0.1:2182\"]\n");
 }
 
+TEST(ConfigLoader, HealthChecksAndTheLeader) {
+  Config defaults;
+  EXPECT_EQ(defaults.proxy.health.command, HealthCheck::srvr);  // on unless turned off
+  EXPECT_FALSE(defaults.proxy.pool.avoid_leader);
+  LoadedConfig loaded = load_config_text(
+      "proxy:\n  health_check: ruok\n  health_check_interval_ms: 500\n  health_check_timeout_ms: 200\n"
+      "  avoid_leader: true\n  handshake_timeout_ms: 0\n",
+      "f");
+  ASSERT_TRUE(loaded.problems.empty()) << loaded.problems[0].to_string();
+  EXPECT_EQ(loaded.config.proxy.health.command, HealthCheck::ruok);
+  EXPECT_EQ(loaded.config.proxy.health.interval_ms, 500);
+  EXPECT_EQ(loaded.config.proxy.health.timeout_ms, 200);
+  EXPECT_TRUE(loaded.config.proxy.pool.avoid_leader);
+  EXPECT_EQ(loaded.config.proxy.handshake_timeout_ms, 0);
+  EXPECT_EQ(problems_of("proxy:\n  avoid_leader: yes\n"),
+            "zkwire.yaml:2:17: proxy.avoid_leader: 'yes' is not one of false,true\n");
+  EXPECT_EQ(problems_of("proxy:\n  health_check: mntr\n"),
+            "zkwire.yaml:2:17: proxy.health_check: 'mntr' is not one of off,srvr,ruok\n");
+}
+
 TEST(ConfigLoader, EveryProblemIsReportedNotJustTheFirst) {
   std::string all = problems_of("nope: 1\ninspector:\n  x: 1\n  ping_rtt_high_ms: -5\n");
   EXPECT_NE(all.find("1:1: unknown section 'nope'"), std::string::npos) << all;

@@ -198,5 +198,17 @@ TEST(FourLetterWords, AnUnknownWordIsAnOversizedLengthAsTheServerSeesIt) {
   EXPECT_EQ(sink.records[0].error, DecodeError::frame_too_large);
 }
 
+// The proxy closes a connection on an oversized frame (--close-oversized): one frame, one decode error, even
+// when its length is past the skip limit and its body sits in the resync window.
+TEST_F(Connection, AnOversizedFrameDiscardedOnCloseIsReportedOnce) {
+  Bytes huge = {0x7f, 0xff, 0xff, 0xff};
+  huge.resize(4 + 5000, 'x');
+  client(huge);
+  decoder.discard(c2s);
+  decoder.finish(at(30));
+  ASSERT_EQ(sink.records.size(), 1u);
+  EXPECT_EQ(sink.records[0].error, DecodeError::frame_too_large);
+}
+
 }  // namespace
 }  // namespace zkwire
