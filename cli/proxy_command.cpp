@@ -27,6 +27,10 @@ void print_proxy_help() {
       "  --health-check-interval-ms N  how often each server is checked (default 2000)\n"
       "  --health-check-timeout-ms N   a check that takes longer fails (default 1000)\n"
       "  --avoid-leader             new clients go to the leader only when no other server serves\n"
+      "  --rebalance                move sessions at safe points so each server holds its fair share\n"
+      "  --rebalance-tolerance N    sessions a server may be off its share before any move (default 1)\n"
+      "  --moves-per-second R       the pace of moves (default 20)\n"
+      "  --follow-ensemble-config   take the server list from /zookeeper/config and follow reconfigs\n"
       "  --failure-limit N          consecutive failures before a server is ejected (default 3)\n"
       "  --retry-timeout-ms N       how long an ejected server sits out (default 10000)\n"
       "  --max-connections N        client connections at most (default 10000)\n"
@@ -90,6 +94,14 @@ std::optional<Config> configure(std::span<const std::string_view> args, std::vec
       options.pool.avoid_leader = true;
       continue;
     }
+    if (a == "--rebalance") {
+      options.rebalance.enabled = true;
+      continue;
+    }
+    if (a == "--follow-ensemble-config") {
+      options.rebalance.follow_ensemble_config = true;
+      continue;
+    }
     if (!has_value) return fail("option '" + std::string(a) + "' needs a value, or is unknown");
     ++i;
     if (a == "-c" || a == "--config") {
@@ -118,6 +130,11 @@ std::optional<Config> configure(std::span<const std::string_view> args, std::vec
       if (!number(v, options.health.interval_ms) || options.health.interval_ms < 100) return fail("--health-check-interval-ms takes milliseconds, 100 or more");
     } else if (a == "--health-check-timeout-ms") {
       if (!number(v, options.health.timeout_ms) || options.health.timeout_ms < 10) return fail("--health-check-timeout-ms takes milliseconds, 10 or more");
+    } else if (a == "--rebalance-tolerance") {
+      if (!number(v, options.rebalance.tolerance)) return fail("--rebalance-tolerance takes a count of sessions");
+    } else if (a == "--moves-per-second") {
+      if (!number(v, options.rebalance.moves_per_second) || !(options.rebalance.moves_per_second >= 0.1))
+        return fail("--moves-per-second takes a rate, 0.1 or more");
     } else if (a == "--failure-limit") {
       if (!number(v, options.pool.failure_limit) || options.pool.failure_limit == 0) return fail("--failure-limit takes a count");
     } else if (a == "--retry-timeout-ms") {

@@ -79,7 +79,9 @@ const ConfigKey kKeys[] = {
                       "and its summary entry set aside, so memory follows the sessions alive, not all ever seen"),
     ZKWIRE_LIST_KEY("proxy", listen, proxy.listen, false,
                     "addresses clients connect to, host:port or [ipv6]:port, one listener each"),
-    ZKWIRE_LIST_KEY("proxy", upstreams, proxy.upstreams, false, "the ensemble's servers, host:port"),
+    ZKWIRE_LIST_KEY("proxy", upstreams, proxy.upstreams, true,
+                    "the ensemble's servers, host:port, or host:port@weight for a larger or smaller share of the "
+                    "sessions when rebalancing; on reload, removed servers drain and new ones fill"),
     ZKWIRE_CHOICE_KEY("proxy", policy, proxy.pool.policy, "least_connections|round_robin|random", true,
                       "how a new client's server is chosen"),
     ZKWIRE_NUMBER_KEY("proxy", connect_timeout_ms, proxy.connect_timeout_ms, integer, 1, 600000, true,
@@ -100,6 +102,18 @@ const ConfigKey kKeys[] = {
     ZKWIRE_CHOICE_KEY("proxy", avoid_leader, proxy.pool.avoid_leader, "false|true", true,
                       "send new clients to the leader only when no other server is up and serving, so the leader "
                       "keeps its time for writes (needs health_check: srvr, which reports the mode)"),
+    ZKWIRE_CHOICE_KEY("proxy", rebalance, proxy.rebalance.enabled, "false|true", true,
+                      "move sessions, one at a safe point (no request pending) at a time, so that every server "
+                      "holds its weighted fair share after servers are added, removed, ejected or come back"),
+    ZKWIRE_NUMBER_KEY("proxy", rebalance_tolerance, proxy.rebalance.tolerance, integer, 0, 1000000, true,
+                      "sessions a server may be above or below its fair share before sessions are moved"),
+    ZKWIRE_NUMBER_KEY("proxy", moves_per_second, proxy.rebalance.moves_per_second, fraction, 0.1, 100000, true,
+                      "the pace of moves, so the ensemble never sees a reconnect storm"),
+    ZKWIRE_NUMBER_KEY("proxy", move_burst, proxy.rebalance.burst, integer, 1, 100000, true,
+                      "moves that may start at once after a quiet spell"),
+    ZKWIRE_CHOICE_KEY("proxy", follow_ensemble_config, proxy.rebalance.follow_ensemble_config, "false|true", false,
+                      "read the server list from the ensemble's /zookeeper/config over a session of the proxy's "
+                      "own and follow its dynamic reconfigurations (upstreams then only says where to ask first)"),
     ZKWIRE_NUMBER_KEY("proxy", failure_limit, proxy.pool.failure_limit, integer, 1, 1000000, true,
                       "consecutive connection or health check failures that eject a server"),
     ZKWIRE_NUMBER_KEY("proxy", retry_timeout_ms, proxy.pool.retry_timeout_ms, integer, 0, 86400000, true,

@@ -3,6 +3,7 @@
 
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cstring>
 
@@ -11,6 +12,7 @@
 #include "output/labels.h"
 #include "output/json_emitter.h"
 #include "proxy/proxy_server.h"
+#include "proxy/rebalance_plan.h"
 
 namespace zkwire {
 namespace {
@@ -41,9 +43,9 @@ void help(std::string& out, std::string_view name, std::string_view type, std::s
 
 }  // namespace
 
-AdminServer::AdminServer(event_base* base, const ProxyServer& proxy) : http_(evhttp_new(base)), proxy_(proxy) {
+AdminServer::AdminServer(event_base* base, ProxyServer& proxy) : http_(evhttp_new(base)), proxy_(proxy) {
   evhttp_set_gencb(http_, handle, this);
-  evhttp_set_allowed_methods(http_, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+  evhttp_set_allowed_methods(http_, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST);
 }
 
 AdminServer::~AdminServer() { evhttp_free(http_); }
@@ -70,7 +72,15 @@ void AdminServer::handle(evhttp_request* request, void* arg) {
   std::string path = uri_path ? uri_path : "/";
   std::string body, type = "application/json";
   int status = HTTP_OK;
-  if (path == "/metrics") {
+  const bool post = evhttp_request_get_command(request) == EVHTTP_REQ_POST;
+  if (post && path != "/servers") {
+    status = HTTP_BADMETHOD;
+    body = "{\"error\":\"only /servers takes POST\"}\n";
+  } else if (post) {
+    status = self->post_servers(request, body);
+  } else if (path == "/servers") {
+    body = self->servers();
+  } else if (path == "/metrics") {
     body = self->metrics();
     type = "text/plain; version=0.0.4";
   } else if (path == "/sessions") {
@@ -91,7 +101,7 @@ void AdminServer::handle(evhttp_request* request, void* arg) {
   } else {
     status = HTTP_NOTFOUND;
     body = "{\"error\":\"not found\",\"paths\":[\"/metrics\",\"/sessions\",\"/connections\",\"/upstreams\","
-           "\"/healthz\",\"/config\"]}\n";
+           "\"/servers\",\"/healthz\",\"/config\"]}\n";
   }
   evhttp_add_header(evhttp_request_get_output_headers(request), "Content-Type", type.c_str());
   evbuffer* out = evbuffer_new();
@@ -323,6 +333,108 @@ std::string AdminServer::config() const {
   if (!section.empty()) e.end_object();
   e.end_record();
   return out;
+}
+
+}  // namespace zkwire
+
+namespace zkwire {
+
+// Each server with its state, mode, load and fair share, and the rebalancer's counts: what an operator checks
+// after changing the list.
+std::string AdminServer::servers() const {
+  const auto& pool = proxy_.pool();
+  const auto& upstreams = pool.servers();
+  std::vector<uint32_t> sessions(upstreams.size(), 0);
+  for (const auto& [id, relay] : proxy_.relays())
+    if (auto server = relay->attached_server()) ++sessions[*server];
+  std::vector<ServerLoad> loads(upstreams.size());
+  for (size_t i = 0; i < upstreams.size(); ++i) loads[i] = {upstreams[i].weight, pool.takes_clients(i), sessions[i]};
+  const std::vector<uint32_t> shares = fair_shares(loads);
+
+  std::string out;
+  JsonEmitter e(out);
+  e.begin_record();
+  e.key("rebalance");
+  e.value_bool(proxy_.options().rebalance.enabled);
+  e.key("moves_total");
+  e.value_int(static_cast<int64_t>(proxy_.rebalancer().moves_total()));
+  e.key("moves_under_way");
+  e.value_int(static_cast<int64_t>(proxy_.rebalancer().moves_under_way()));
+  e.key("servers");
+  e.begin_array();
+  for (size_t i = 0; i < upstreams.size(); ++i) {
+    const Upstream& u = upstreams[i];
+    if (!u.listed && u.connections == 0 && sessions[i] == 0) continue;  // removed and empty: history only
+    e.begin_object();
+    e.key("address");
+    e.value_string(u.address.text);
+    e.key("state");
+    e.value_string(server_state_name(u));
+    e.key("mode");
+    e.value_string(server_mode_name(u.mode));
+    e.key("takes_clients");
+    e.value_bool(pool.takes_clients(i));
+    e.key("weight");
+    e.value_double(u.weight, 3);
+    e.key("connections");
+    e.value_int(u.connections);
+    e.key("sessions");
+    e.value_int(sessions[i]);
+    e.key("fair_share");
+    e.value_int(shares[i]);
+    e.key("recent_latency_us");
+    if (u.recent_latency_us >= 0)
+      e.value_int(static_cast<int64_t>(u.recent_latency_us + 0.5));
+    else
+      e.value_null();
+    e.end_object();
+  }
+  e.end_array();
+  e.end_record();
+  return out;
+}
+
+int AdminServer::post_servers(evhttp_request* request, std::string& body) {
+  auto error = [&body](int status, const std::string& why) {
+    std::string out;
+    JsonEmitter e(out);
+    e.begin_record();
+    e.key("error");
+    e.value_string(why);
+    e.end_record();
+    body = out;
+    return status;
+  };
+  // Changing where clients go is for the machine's own operators, whatever address the endpoint listens on.
+  char* peer = nullptr;
+  uint16_t port = 0;
+  evhttp_connection_get_peer(evhttp_request_get_connection(request), &peer, &port);
+  const std::string_view from = peer ? peer : "";
+  if (!(from.starts_with("127.") || from == "::1" || from == "::ffff:127.0.0.1"))
+    return error(403, "POST /servers is taken from loopback only");
+
+  evbuffer* in = evhttp_request_get_input_buffer(request);
+  std::string text(evbuffer_get_length(in), '\0');
+  evbuffer_copyout(in, text.data(), text.size());
+  std::vector<std::string> servers;
+  try {
+    // JSON is YAML: yaml-cpp reads the body, with no other parser in the project.
+    const YAML::Node doc = YAML::Load(text);
+    const YAML::Node list = doc.IsMap() ? doc["servers"] : YAML::Node();
+    if (!list || !list.IsSequence()) return error(400, "expected {\"servers\": [\"host:port\", ...]}");
+    for (const YAML::Node& item : list) {
+      if (!item.IsScalar()) return error(400, "each server is a \"host:port\" string");
+      servers.push_back(item.as<std::string>());
+    }
+  } catch (const YAML::Exception& e) {
+    return error(400, std::string("the body is not JSON: ") + e.what());
+  }
+  if (proxy_.options().rebalance.follow_ensemble_config)
+    return error(409, "the server list follows the ensemble's /zookeeper/config (proxy.follow_ensemble_config)");
+  std::string why;
+  if (!proxy_.set_servers(servers, "POST /servers", why)) return error(400, why);
+  body = this->servers();
+  return HTTP_OK;
 }
 
 }  // namespace zkwire

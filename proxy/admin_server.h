@@ -1,5 +1,5 @@
 // The admin HTTP endpoint (libevent's evhttp, loopback by default): /metrics, /sessions, /connections,
-// /upstreams, /healthz, /config.
+// /upstreams, /servers (GET, and POST from loopback to change the list), /healthz, /config.
 #pragma once
 #include <event2/http.h>
 
@@ -11,7 +11,7 @@ class ProxyServer;
 
 class AdminServer {
  public:
-  AdminServer(event_base* base, const ProxyServer& proxy);
+  AdminServer(event_base* base, ProxyServer& proxy);
   ~AdminServer();
   // Binds host:port; false with `error` set when it cannot.
   bool listen(const std::string& host_port, std::string& error);
@@ -23,9 +23,12 @@ class AdminServer {
   std::string connections() const;
   std::string upstreams() const;
   std::string config() const;
+  std::string servers() const;
+  // POST /servers {"servers": ["host:port", ...]}: the new list, or an error and the status to send it with.
+  int post_servers(evhttp_request* request, std::string& body);
 
   evhttp* http_;
-  const ProxyServer& proxy_;
+  ProxyServer& proxy_;
 };
 
 }  // namespace zkwire

@@ -38,7 +38,11 @@ std::string describe(Health health, ServerMode mode, int64_t zxid, const std::st
 HealthChecker::HealthChecker(event_base* base, UpstreamPool& pool, const HealthCheckOptions& options)
     : base_(base), pool_(pool), options_(options) {
   round_timer_ = evtimer_new(base_, round_cb, this);
-  for (size_t i = 0; i < pool_.servers().size(); ++i) {
+  add_probes();
+}
+
+void HealthChecker::add_probes() {
+  for (size_t i = probes_.size(); i < pool_.servers().size(); ++i) {
     auto probe = std::make_unique<Probe>();
     probe->owner = this;
     probe->server = i;
@@ -65,8 +69,9 @@ void HealthChecker::round() {
     forgotten_ = true;
   } else {
     forgotten_ = false;
+    add_probes();  // the server list may have grown since
     for (auto& probe : probes_)
-      if (!probe->connection) begin(*probe);
+      if (!probe->connection && pool_.servers()[probe->server].listed) begin(*probe);
   }
   timeval interval = millis(options_.interval_ms);
   evtimer_add(round_timer_, &interval);

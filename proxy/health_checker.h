@@ -42,6 +42,7 @@ class HealthChecker {
   static void event_cb(bufferevent* bev, short what, void* arg);
   static void deadline_cb(evutil_socket_t, short, void* arg);
   void round();
+  void add_probes();
   void begin(Probe& probe);
   void end(Probe& probe, HealthReport report);
   void take_reply(Probe& probe);

@@ -36,6 +36,16 @@ struct HealthCheckOptions {
   int64_t timeout_ms = 1'000;  // connect, send, and read the whole reply within this
 };
 
+// Moving sessions so every server holds its fair share (docs/rebalancing.md).
+struct RebalanceOptions {
+  bool enabled = false;
+  uint32_t tolerance = 1;  // sessions a server may be off its fair share before anything moves
+  double moves_per_second = 20;  // the pace: the ensemble must never see a reconnect storm
+  uint32_t burst = 10;  // moves that may start at once after a quiet spell
+  int64_t give_up_ms = 30'000;  // a moved client that has not reconnected by then is no longer routed
+  bool follow_ensemble_config = false;  // take the server list from /zookeeper/config and follow its changes
+};
+
 enum class LogFormat : uint8_t { jsonl, text };
 // In spdlog's order, so the value converts directly.
 enum class LogLevel : uint8_t { trace, debug, info, warn, error, critical, off };
@@ -47,8 +57,9 @@ constexpr std::string_view oversized_action_name(OversizedFrameAction a) {
 
 struct ProxyOptions {
   std::vector<std::string> listen{"127.0.0.1:2181"};  // one listener per address, IPv4 or IPv6
-  std::vector<std::string> upstreams;
+  std::vector<std::string> upstreams;  // "host:port" or "host:port@weight" (weights for rebalancing)
   PoolOptions pool;
+  RebalanceOptions rebalance;
   int64_t connect_timeout_ms = 1'000;  // per upstream attempt, before the next server is tried
   // From the client's ConnectRequest to the server's first byte; past it the next server gets the ConnectRequest.
   int64_t handshake_timeout_ms = 2'000;  // 0: wait as long as the client does

@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "output/labels.h"
 #include "proxy/admin_server.h"
 #include "proxy/proxy_logging.h"
 
@@ -21,6 +22,7 @@ ProxyServer::~ProxyServer() {
   relays_.clear();
   finished_relays_.clear();
   health_.reset();
+  ensemble_.reset();  // its events live on base_, freed below
   admin_.reset();
   for (evconnlistener* l : listeners_) evconnlistener_free(l);
   for (event* e : signals_) event_free(e);
@@ -32,20 +34,16 @@ ProxyServer::~ProxyServer() {
 
 bool ProxyServer::start() {
   std::string error;
-  std::vector<SocketAddress> servers;
-  for (const std::string& u : config_.proxy.upstreams) {
-    auto address = resolve_address(u, error);
-    if (!address) {
-      spdlog::error("upstream {}", error);
-      return false;
-    }
-    servers.push_back(*address);
+  auto servers = parse_server_list(config_.proxy.upstreams, error);
+  if (!servers) {
+    spdlog::error("upstream {}", error);
+    return false;
   }
-  if (servers.empty()) {
+  if (servers->empty()) {
     spdlog::error("no upstream servers (--upstream host:port,...)");
     return false;
   }
-  pool_ = std::make_unique<UpstreamPool>(std::move(servers), config_.proxy.pool);
+  pool_ = std::make_unique<UpstreamPool>(std::move(*servers), config_.proxy.pool);
 
   configure_human_log(config_.proxy);
   log_ = open_traffic_log(config_.proxy, error);
@@ -53,8 +51,10 @@ bool ProxyServer::start() {
     spdlog::error("{}", error);
     return false;
   }
+  rebalancer_ = std::make_unique<Rebalancer>(config_.proxy.rebalance);
   fanout_.metrics = &metrics_;
   fanout_.log = log_.get();
+  fanout_.rebalancer = rebalancer_.get();
   inspector_ = std::make_unique<SessionInspector>(config_.inspector, fanout_);
 
   for (const std::string& l : config_.proxy.listen) {
@@ -81,6 +81,11 @@ bool ProxyServer::start() {
   }
   health_ = std::make_unique<HealthChecker>(base_, *pool_, config_.proxy.health);
   health_->start();
+  if (config_.proxy.rebalance.follow_ensemble_config) {
+    ensemble_ = std::make_unique<EnsembleWatcher>(base_, config_.proxy.upstreams,
+                                                  [this](const EnsembleConfig& e) { on_ensemble_config(e); });
+    ensemble_->start();
+  }
   reaper_ = event_new(base_, -1, 0, reap_cb, this);
   ticker_ = event_new(base_, -1, EV_PERSIST, tick_cb, this);
   timeval second{0, 250'000};
@@ -143,8 +148,56 @@ void ProxyServer::tick_cb(evutil_socket_t, short, void* arg) {
   auto* self = static_cast<ProxyServer*>(arg);
   timeval tv{};
   event_base_gettimeofday_cached(self->base_, &tv);
-  self->inspector_->advance_to({int64_t{tv.tv_sec} * 1'000'000'000 + int64_t{tv.tv_usec} * 1000});
+  const Timestamp now{int64_t{tv.tv_sec} * 1'000'000'000 + int64_t{tv.tv_usec} * 1000};
+  self->inspector_->advance_to(now);
+  if (!self->draining_) self->rebalance(now);
   if (self->log_) self->log_->flush();
+}
+
+void ProxyServer::rebalance(Timestamp now) {
+  std::vector<AttachedSession> sessions;
+  sessions.reserve(relays_.size());
+  for (const auto& [id, relay] : relays_) {
+    const std::optional<size_t> server = relay->attached_server();
+    if (server) sessions.push_back({id, relay->session(), *server, relay->pending_requests() == 0});
+  }
+  for (const PlannedMove& move : rebalancer_->tick(*pool_, sessions, now)) {
+    auto it = relays_.find(move.relay);
+    if (it == relays_.end()) continue;
+    const auto& servers = pool_->servers();
+    spdlog::info("moving session {} from {} to {} ({})", hex_label(move.session), servers[move.from].address.text,
+                 servers[move.to].address.text, move.reason);
+    it->second->move_away();
+  }
+}
+
+bool ProxyServer::set_servers(const std::vector<std::string>& servers, std::string_view source, std::string& error) {
+  auto specs = parse_server_list(servers, error);
+  if (!specs) return false;
+  if (specs->empty()) {
+    error = "an empty server list";
+    return false;
+  }
+  const std::string change = pool_->set_servers(std::move(*specs));
+  if (!change.empty()) spdlog::info("servers from {}: {}", source, change);
+  return true;
+}
+
+void ProxyServer::on_ensemble_config(const EnsembleConfig& ensemble) {
+  std::vector<std::string> servers;
+  for (const EnsembleMember& m : ensemble.members) {
+    if (m.client_address.empty()) {
+      spdlog::warn("ensemble config: server.{} names no client address; it is left out", m.id);
+      continue;
+    }
+    servers.push_back(m.client_address);
+  }
+  std::string error;
+  if (servers.empty()) return;  // a standalone server's empty node, or nothing readable: keep what we have
+  if (!set_servers(servers, "/zookeeper/config version " + ensemble.version, error))
+    spdlog::error("ensemble config: {}", error);
+  else
+    ensemble_->set_servers(servers);  // ask any member next time, not only the first list's
 }
 
 void ProxyServer::signal_cb(evutil_socket_t signal, short, void* arg) {
@@ -191,6 +244,13 @@ void ProxyServer::reload() {
     spdlog::error("SIGHUP: configuration refused, the running one stays");
     return;
   }
+  const bool servers_changed = next->proxy.upstreams != config_.proxy.upstreams;
+  std::string error;
+  if (servers_changed && !next->proxy.rebalance.follow_ensemble_config &&
+      !parse_server_list(next->proxy.upstreams, error)) {
+    spdlog::error("SIGHUP: configuration refused, the running one stays: proxy.upstreams: {}", error);
+    return;
+  }
   std::string applied, needs_restart;
   for (const ConfigKey& key : all_config_keys()) {
     if (key.get(*next) == key.get(config_)) continue;
@@ -203,6 +263,12 @@ void ProxyServer::reload() {
     }
   }
   pool_->set_options(config_.proxy.pool);
+  rebalancer_->set_options(config_.proxy.rebalance);
+  if (servers_changed && config_.proxy.rebalance.follow_ensemble_config) {
+    ensemble_->set_servers(config_.proxy.upstreams);
+  } else if (servers_changed) {
+    set_servers(config_.proxy.upstreams, "the reloaded configuration", error);
+  }
   inspector_->set_config(config_.inspector);
   configure_human_log(config_.proxy);
   spdlog::info("SIGHUP: reloaded; changed: {}; needs a restart: {}", applied.empty() ? "nothing" : applied,

@@ -14,9 +14,11 @@
 #include "output/record_output.h"
 #include "config/config_loader.h"
 #include "inspector/session_inspector.h"
+#include "proxy/ensemble_watcher.h"
 #include "proxy/health_checker.h"
 #include "proxy/proxy_metrics.h"
 #include "proxy/proxy_options.h"
+#include "proxy/rebalancer.h"
 #include "proxy/relay.h"
 #include "proxy/upstream_pool.h"
 
@@ -40,6 +42,10 @@ class ProxyServer {
   const ProxyOptions& options() const { return config_.proxy; }
   const Config& config() const { return config_; }
   const UpstreamPool& pool() const { return *pool_; }
+  const Rebalancer& rebalancer() const { return *rebalancer_; }
+  // A new server list from the admin endpoint, a reload or the ensemble's own config; false (with `error`) if an
+  // entry is bad, and then nothing changes.
+  bool set_servers(const std::vector<std::string>& servers, std::string_view source, std::string& error);
   const ProxyMetrics& metrics() const { return metrics_; }
   const SessionInspector& inspector() const { return *inspector_; }
   const std::unordered_map<uint64_t, std::unique_ptr<Relay>>& relays() const { return relays_; }
@@ -50,9 +56,12 @@ class ProxyServer {
   struct Fanout : RecordConsumer {
     ProxyMetrics* metrics = nullptr;
     RecordOutput* log = nullptr;
+    Rebalancer* rebalancer = nullptr;
     void consume(uint64_t c, const Record& r, const FlowLabels& f) override {
       metrics->consume(c, r, f);
       if (log) log->consume(c, r, f);
+      // A moved session is home once it attaches again.
+      if (r.kind == RecordKind::connect_response && r.session != 0) rebalancer->attached(r.session);
     }
   };
 
@@ -64,12 +73,16 @@ class ProxyServer {
   void on_relay_finished(uint64_t id);
   void begin_drain();
   void reload();
+  void rebalance(Timestamp now);
+  void on_ensemble_config(const EnsembleConfig& ensemble);
 
   Config config_;
   event_base* base_ = nullptr;
   std::vector<evconnlistener*> listeners_;
   std::unique_ptr<UpstreamPool> pool_;
   std::unique_ptr<HealthChecker> health_;
+  std::unique_ptr<Rebalancer> rebalancer_;
+  std::unique_ptr<EnsembleWatcher> ensemble_;
   std::unique_ptr<RecordOutput> log_;
   ProxyMetrics metrics_;
   Fanout fanout_;

@@ -309,6 +309,20 @@ void Relay::on_event(Side side, short what) {
   }
 }
 
+std::optional<size_t> Relay::attached_server() const {
+  if (finished_ || !server_ || decoder_->session_id() == 0) return std::nullopt;
+  return server_;
+}
+
+void Relay::move_away() {
+  if (finished_) return;
+  if (upstream_) {
+    bufferevent_free(upstream_);  // closes the server's socket now; the client's goes when the relay is freed
+    upstream_ = nullptr;
+  }
+  finish("closed by the proxy: session moved to another server", std::nullopt);
+}
+
 void Relay::close_when_idle() {
   close_when_idle_ = true;
   if (!server_) return finish("closed by the proxy (shutdown)", std::nullopt);
@@ -317,6 +331,8 @@ void Relay::close_when_idle() {
 
 void Relay::on_record(const Record& record) {
   context_.records->consume(connection_id_, record, labels_);
+  if (record.kind == RecordKind::reply && record.latency_us >= 0 && server_)
+    context_.pool->observed_latency(*server_, record.latency_us);
   if (record.kind == RecordKind::connect_request && replay_ && context_.options->handshake_timeout_ms > 0) {
     timeval timeout = millis(context_.options->handshake_timeout_ms);
     evtimer_add(handshake_timer_, &timeout);

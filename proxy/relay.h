@@ -45,6 +45,11 @@ class Relay : private RecordSink {
   const std::string& client_address() const { return client_address_; }
   std::string upstream_address() const;
   int64_t session() const { return decoder_->session_id(); }
+  // The server its session is attached on, while it is (not before the handshake, nor once closing).
+  std::optional<size_t> attached_server() const;
+  // Rebalancing: the upstream is closed first (so the session is never held on two servers), then the client,
+  // which reconnects with its session and is sent to the new server.
+  void move_away();
   size_t pending_requests() const { return decoder_->pending_requests(); }
   uint64_t bytes_up() const { return bytes_up_; }
   uint64_t bytes_down() const { return bytes_down_; }

@@ -8,12 +8,77 @@ namespace zkwire {
 
 std::string_view upstream_state_name(UpstreamState s) { return s == UpstreamState::up ? "up" : "ejected"; }
 
-UpstreamPool::UpstreamPool(std::vector<SocketAddress> servers, PoolOptions options) : options_(options) {
-  for (auto& address : servers) {
-    Upstream upstream;
-    upstream.address = std::move(address);
-    servers_.push_back(std::move(upstream));
+std::string_view server_state_name(const Upstream& u) {
+  if (!u.listed) return u.connections > 0 ? "draining" : "removed";
+  return upstream_state_name(u.state);
+}
+
+UpstreamPool::UpstreamPool(std::vector<ServerSpec> servers, PoolOptions options) : options_(options) {
+  set_servers(std::move(servers));
+}
+
+std::string UpstreamPool::set_servers(std::vector<ServerSpec> servers) {
+  std::string added, removed, reweighted;
+  auto note = [](std::string& list, const std::string& what) { list += (list.empty() ? "" : ", ") + what; };
+  std::vector<bool> still_listed(servers_.size(), false);
+  for (ServerSpec& spec : servers) {
+    auto known = std::find_if(servers_.begin(), servers_.end(),
+                              [&](const Upstream& u) { return u.address.text == spec.address.text; });
+    if (known == servers_.end()) {
+      Upstream upstream;
+      upstream.address = std::move(spec.address);
+      upstream.weight = spec.weight;
+      note(added, upstream.address.text);
+      servers_.push_back(std::move(upstream));
+      still_listed.push_back(true);
+      continue;
+    }
+    const size_t index = static_cast<size_t>(known - servers_.begin());
+    still_listed[index] = true;
+    if (!known->listed) {
+      // Back on the list: a clean slate, as for a new server.
+      known->listed = true;
+      known->state = UpstreamState::up;
+      known->consecutive_failures = 0;
+      note(added, known->address.text);
+    }
+    if (known->weight != spec.weight) note(reweighted, known->address.text);
+    known->weight = spec.weight;
   }
+  for (size_t i = 0; i < servers_.size(); ++i) {
+    if (!still_listed[i] && servers_[i].listed) {
+      servers_[i].listed = false;
+      note(removed, servers_[i].address.text);
+    }
+  }
+  std::string change;
+  if (!added.empty()) change += "added " + added;
+  if (!removed.empty()) change += (change.empty() ? "" : "; ") + std::string("removed ") + removed;
+  if (!reweighted.empty()) change += (change.empty() ? "" : "; ") + std::string("new weight for ") + reweighted;
+  return change;
+}
+
+bool UpstreamPool::takes_clients(size_t server) const {
+  const Upstream& u = servers_[server];
+  if (!u.listed || u.weight <= 0 || u.state != UpstreamState::up || u.consecutive_failures > 0) return false;
+  if (health_failed(u.health) || u.health == Health::read_only) return false;
+  if (options_.avoid_leader && u.mode == ServerMode::leader) {
+    // Only while another server can take its share.
+    for (size_t i = 0; i < servers_.size(); ++i)
+      if (i != server && servers_[i].listed && servers_[i].state == UpstreamState::up &&
+          servers_[i].health == Health::serving && servers_[i].mode != ServerMode::leader)
+        return false;
+  }
+  return true;
+}
+
+std::vector<size_t> UpstreamPool::order_for_session(Timestamp now, std::optional<size_t> preferred) {
+  std::vector<size_t> order = order_for_new_client(now);
+  if (preferred && *preferred < servers_.size() && takes_clients(*preferred)) {
+    auto at = std::find(order.begin(), order.end(), *preferred);
+    if (at != order.end()) std::rotate(order.begin(), at, at + 1);
+  }
+  return order;
 }
 
 std::vector<size_t> UpstreamPool::order_for_new_client(Timestamp now) {
@@ -22,8 +87,9 @@ std::vector<size_t> UpstreamPool::order_for_new_client(Timestamp now) {
       u.state = UpstreamState::up;  // its retry timeout is over: give it another chance
       u.consecutive_failures = 0;
     }
-  std::vector<size_t> order(servers_.size());
-  std::iota(order.begin(), order.end(), 0);
+  std::vector<size_t> order;
+  for (size_t i = 0; i < servers_.size(); ++i)
+    if (servers_[i].listed) order.push_back(i);
   if (order.empty()) return order;
   switch (options_.policy) {
     case BalancePolicy::least_connections:

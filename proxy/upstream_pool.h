@@ -1,6 +1,8 @@
 // The servers a client can be sent to: their health, their load, and the named policy that picks one.
 #pragma once
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <random>
 #include <string_view>
 #include <vector>
@@ -8,6 +10,7 @@
 #include "decoder/basics.h"
 #include "proxy/health_reply.h"
 #include "proxy/proxy_options.h"
+#include "proxy/server_spec.h"
 #include "proxy/socket_address.h"
 
 namespace zkwire {
@@ -18,6 +21,10 @@ std::string_view upstream_state_name(UpstreamState s);
 struct Upstream {
   SocketAddress address;
   UpstreamState state = UpstreamState::up;
+  // In the current server list. A server taken off the list keeps its index (relays refer to it) and its
+  // sessions until they are moved: "draining" while it holds connections, "removed" once it holds none.
+  bool listed = true;
+  double weight = 1.0;
   uint32_t connections = 0;  // relays attached now, or connecting
   uint32_t consecutive_failures = 0;
   Timestamp ejected_until;
@@ -30,16 +37,29 @@ struct Upstream {
   std::string health_detail;
   Timestamp checked_at;
   uint64_t checks_total = 0, check_failures_total = 0;
+  // Reply latency as its clients see it lately: an exponentially weighted mean over the last ~100 replies.
+  double recent_latency_us = -1;
 };
+
+// up, ejected, draining or removed, as GET /servers shows it.
+std::string_view server_state_name(const Upstream& u);
 
 class UpstreamPool {
  public:
-  UpstreamPool(std::vector<SocketAddress> servers, PoolOptions options);
+  UpstreamPool(std::vector<ServerSpec> servers, PoolOptions options);
+
+  // A new server list: new servers are added, servers no longer listed start draining, weights are updated.
+  // Returns a line for the log saying what changed ("" if nothing did).
+  std::string set_servers(std::vector<ServerSpec> servers);
+  // Whether the server should hold sessions now: listed, up, answering, and (under avoid_leader) not the leader.
+  bool takes_clients(size_t server) const;
 
   // Every server in the order to try for a new client: the policy's order within each rank of health (see
   // rank()), ejected servers last (an ejected server is still better than refusing the client when nothing
   // else answers).
   std::vector<size_t> order_for_new_client(Timestamp now);
+  // The same, with `preferred` first when it takes clients: where a session being moved is sent.
+  std::vector<size_t> order_for_session(Timestamp now, std::optional<size_t> preferred);
   // One attempt on `server` begins; it ends in failed() or connected(), and a connection in released().
   void attempting(size_t server);
   void connected(size_t server);
@@ -48,6 +68,10 @@ class UpstreamPool {
   void answered(size_t server);
   void failed(size_t server, Timestamp now);
   void released(size_t server);
+  void observed_latency(size_t server, int64_t us) {
+    double& mean = servers_[server].recent_latency_us;
+    mean = mean < 0 ? static_cast<double>(us) : mean + (static_cast<double>(us) - mean) / 100.0;
+  }
   // A connected server sent nothing back to a ConnectRequest in time: a failed attempt, counted as such.
   void handshake_timed_out(size_t server, Timestamp now);
   // A health check's verdict: a failure counts toward ejection like a failed connect, an answer brings an

@@ -9,9 +9,9 @@ namespace {
 constexpr Timestamp kNow{1'000'000'000'000};
 
 UpstreamPool pool_of(size_t n, PoolOptions options = {}) {
-  std::vector<SocketAddress> servers;
+  std::vector<ServerSpec> servers;
   std::string error;
-  for (size_t i = 0; i < n; ++i) servers.push_back(*resolve_address("127.0.0.1:" + std::to_string(2181 + i), error));
+  for (size_t i = 0; i < n; ++i) servers.push_back({*resolve_address("127.0.0.1:" + std::to_string(2181 + i), error)});
   return UpstreamPool(std::move(servers), options);
 }
 
