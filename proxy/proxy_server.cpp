@@ -113,7 +113,7 @@ void ProxyServer::on_accept(evutil_socket_t fd, sockaddr* address) {
   }
   evutil_make_socket_nonblocking(fd);
   uint64_t id = next_id_++;
-  RelayContext context{base_, &config_.proxy, &config_.decoder, pool_.get(), inspector_.get(),
+  RelayContext context{base_, &config_.proxy, &config_.decoder, pool_.get(), inspector_.get(), read_buffer_,
                        [this](uint64_t done) { on_relay_finished(done); }};
   auto relay = std::make_unique<Relay>(std::move(context), id, fd, address_text(address));
   Relay& r = *relay;

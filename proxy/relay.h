@@ -1,11 +1,12 @@
 // One client connection and its upstream: bytes forwarded unchanged, decoded on the side, closes mirrored.
 #pragma once
-#include <event2/bufferevent.h>
+#include <event2/buffer.h>
 #include <event2/event.h>
 
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct RelayContext {
   const DecoderOptions* decoder;
   UpstreamPool* pool;
   RecordConsumer* records;  // decoded records go here, with the relay's id and endpoints
+  std::span<uint8_t> read_buffer;  // shared by every relay of the loop: each read lands here, is decoded, sent on
   std::function<void(uint64_t relay_id)> finished;  // the relay is done and may be destroyed
 };
 
@@ -48,29 +50,45 @@ class Relay : private RecordSink {
 
  private:
   enum class Side : uint8_t { client, upstream };
+  static Side other(Side s) { return s == Side::client ? Side::upstream : Side::client; }
 
+  // One socket of the relay. Bytes are written to it straight from the read buffer; only what it does not take at
+  // once is kept (`pending`, created on first need) and written when it becomes writable.
+  struct Socket {
+    evutil_socket_t fd = -1;
+    event* readable = nullptr;  // persistent; added while the relay reads from this side
+    event* writable = nullptr;  // created on first need: connecting, or bytes pending
+    evbuffer* pending = nullptr;
+    bool reading = false;
+    bool reset_on_close = false;  // close with an RST (linger 0): how a reset is passed on
+    size_t pending_bytes() const { return pending ? evbuffer_get_length(pending) : 0; }
+  };
+
+  Socket& socket(Side s) { return s == Side::client ? client_ : upstream_; }
   void try_next_upstream();
   void on_upstream_connected();
-  void forward(Side from);
-  void on_event(Side side, short what);
-  void on_drained(Side side);
+  void on_readable(Side from);
+  void on_writable(Side to);
+  bool send_to(Side to, std::span<const uint8_t> bytes);
+  void set_reading(Side side, bool on);
+  void watch_writable(Side side, const timeval* timeout);
+  void on_eof(Side side);
+  void on_socket_error(Side side);
   void half_close_toward(Side side);
   void close_both_gracefully();
+  void close_socket(Socket& s);
   void finish(std::string_view how, std::optional<Direction> first_closer);
   void on_record(const Record& record) override;
   Timestamp now() const;
 
-  static void read_cb(bufferevent* bev, void* arg);
-  static void write_cb(bufferevent* bev, void* arg);
-  static void event_cb(bufferevent* bev, short what, void* arg);
-  static void connect_timeout_cb(evutil_socket_t, short, void* arg);
+  static void read_cb(evutil_socket_t, short, void* arg);
+  static void write_cb(evutil_socket_t, short what, void* arg);
 
   RelayContext context_;
   uint64_t id_;
   std::string client_address_;
-  bufferevent* client_ = nullptr;
-  bufferevent* upstream_ = nullptr;
-  event* connect_timer_ = nullptr;
+  Socket client_;
+  Socket upstream_;
   std::vector<size_t> candidates_;  // servers still to try, in order
   size_t trying_ = 0;  // the server being connected to
   bool attempt_open_ = false;  // an attempt on trying_ counts against it in the pool
