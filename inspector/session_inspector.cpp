@@ -258,8 +258,8 @@ void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r
              "drops the connection on this (\"Xid out of order\")");
   }
   if (r.zxid > 0) {
-    int64_t& server_max = server_max_zxid_[c.server];
-    server_max = std::max(server_max, r.zxid);
+    if (!c.server_max_zxid) c.server_max_zxid = &server_max_zxid_[c.server];  // entries never move
+    *c.server_max_zxid = std::max(*c.server_max_zxid, r.zxid);
   }
   switch (r.err) {
     case kSessionExpired:

@@ -55,6 +55,7 @@ struct ConnectionState {
   bool started_mid_stream = false;
   int64_t session = 0;
   SessionState* state = nullptr;  // `session`'s entry, once looked up
+  int64_t* server_max_zxid = nullptr;  // the inspector's highest zxid from `server`, once looked up
   bool handshake_sent = false, handshake_answered = false, closing = false;
   bool resume = false, wants_read_only = false;
   int64_t requested_session = 0, last_zxid_seen = 0;
