@@ -8,7 +8,9 @@
 #   --no-zk           skip the second table, against a real 1-node ZooKeeper (scripts/zk-ensemble.sh)
 #   --rounds R        rounds of each measurement, interleaved direct/haproxy/zkwire; medians are printed (default 3)
 #   --seconds S       length of each throughput run (default 5); ping-pong runs last 3 s
-#   --sessions N, --depth D   the throughput runs: N sessions with D requests in flight each (default 8 x 16)
+#   --sessions N, --depth D   the deep-pipeline throughput runs: N sessions with D requests in flight each
+#                     (default 8 x 16); a second throughput run has many shallow sessions, M x 1 in flight
+#   --shallow-sessions M     (default 64)
 #   --idle-sessions K idle sessions opened through each proxy for the memory figure (default 8000)
 # env:   ZKWIRE_BENCH_BUILD_DIR   Release build directory (default: build-rel in the source tree)
 #
@@ -22,7 +24,7 @@ set -euo pipefail
 
 source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${ZKWIRE_BENCH_BUILD_DIR:-$source_dir/build-rel}"
-callgrind=0 with_zk=1 rounds=3 seconds=5 sessions=8 depth=16 idle_sessions=8000
+callgrind=0 with_zk=1 rounds=3 seconds=5 sessions=8 depth=16 shallow_sessions=64 idle_sessions=8000
 while [ $# -gt 0 ]; do
   case "$1" in
     --callgrind) callgrind=1 ;;
@@ -31,8 +33,9 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift ;;
     --sessions) sessions="$2"; shift ;;
     --depth) depth="$2"; shift ;;
+    --shallow-sessions) shallow_sessions="$2"; shift ;;
     --idle-sessions) idle_sessions="$2"; shift ;;
-    *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
   shift
 done
@@ -197,8 +200,8 @@ idle_memory() {
   pinged=$(field pinged "$(tail -1 "$work/$1.idle")")
 }
 
-# callgrind_instructions NAME KIND UPSTREAM_PORT REQUESTS: sets $instructions to the user-space instructions of a
-# proxy (KIND haproxy or zkwire) under callgrind over a whole run of REQUESTS requests.
+# callgrind_instructions NAME KIND UPSTREAM_PORT REQUESTS DEPTH: sets $instructions to the user-space instructions
+# of a proxy (KIND haproxy or zkwire) under callgrind over a whole run of REQUESTS requests ($sessions x DEPTH).
 callgrind_instructions() {
   local port
   port=$(free_ports 1)
@@ -206,7 +209,7 @@ callgrind_instructions() {
   "start_$2" "$1" "$port" "$3"
   wrap=""
   local pid=$last_pid out
-  if ! out=$("$loadgen" --target "127.0.0.1:$port" --sessions "$sessions" --depth "$depth" --requests "$4"); then
+  if ! out=$("$loadgen" --target "127.0.0.1:$port" --sessions "$sessions" --depth "$5" --requests "$4"); then
     echo "run_proxy_bench: $1 under callgrind: $out" >&2
     exit 1
   fi
@@ -227,32 +230,38 @@ start_zkwire zkwire "$p_zw" "$p_resp"; zw_pid=$last_pid
 measure() {  # PREFIX PORT_DIRECT HA_PID HA_PORT ZW_PID ZW_PORT
   local r
   for r in $(seq "$rounds"); do
-    load "$1.tp.direct" "$2" - --sessions "$sessions" --depth "$depth" --duration "$seconds"
-    load "$1.tp.haproxy" "$4" "$3" --sessions "$sessions" --depth "$depth" --duration "$seconds"
-    load "$1.tp.zkwire" "$6" "$5" --sessions "$sessions" --depth "$depth" --duration "$seconds"
+    load "$1.deep.direct" "$2" - --sessions "$sessions" --depth "$depth" --duration "$seconds"
+    load "$1.deep.haproxy" "$4" "$3" --sessions "$sessions" --depth "$depth" --duration "$seconds"
+    load "$1.deep.zkwire" "$6" "$5" --sessions "$sessions" --depth "$depth" --duration "$seconds"
+    load "$1.shallow.direct" "$2" - --sessions "$shallow_sessions" --depth 1 --duration "$seconds"
+    load "$1.shallow.haproxy" "$4" "$3" --sessions "$shallow_sessions" --depth 1 --duration "$seconds"
+    load "$1.shallow.zkwire" "$6" "$5" --sessions "$shallow_sessions" --depth 1 --duration "$seconds"
     load "$1.pp.direct" "$2" - --sessions 1 --depth 1 --duration 3
     load "$1.pp.haproxy" "$4" "$3" --sessions 1 --depth 1 --duration 3
     load "$1.pp.zkwire" "$6" "$5" --sessions 1 --depth 1 --duration 3
   done
 }
 
-# print_table TITLE PREFIX [MEMORY_LINE...]
+# print_table TITLE PREFIX [LINE...]: medians of the runs, then the extra lines.
 print_table() {
-  local p="$2"
-  local td th tz cz ch ld lh lz
-  td=$(median "$p.tp.direct" 1) th=$(median "$p.tp.haproxy" 1) tz=$(median "$p.tp.zkwire" 1)
-  ch=$(median "$p.tp.haproxy" 3) cz=$(median "$p.tp.zkwire" 3)
-  ld=$(median "$p.pp.direct" 2) lh=$(median "$p.pp.haproxy" 2) lz=$(median "$p.pp.zkwire" 2)
+  local p="$2" load
   echo
   echo "$1"
-  printf '%-40s %12s %12s %12s %10s %10s\n' "" direct haproxy zkwire zk/direct zk/haproxy
-  awk -v td="$td" -v th="$th" -v tz="$tz" -v ch="$ch" -v cz="$cz" -v ld="$ld" -v lh="$lh" -v lz="$lz" 'BEGIN {
-    f = "%-40s %12s %12s %12s %10s %10s\n"
-    printf f, "throughput (requests/s)", sprintf("%.0f", td), sprintf("%.0f", th), sprintf("%.0f", tz), sprintf("%.2f", tz / td), sprintf("%.2f", tz / th)
-    printf f, "  ratio to direct", "1.00", sprintf("%.2f", th / td), sprintf("%.2f", tz / td), "", ""
-    printf f, "proxy CPU per request (us)", "-", sprintf("%.3f", ch), sprintf("%.3f", cz), "", sprintf("%.2f", cz / ch)
-    printf f, "ping-pong p50 (us)", ld, lh, lz, sprintf("%.2f", lz / ld), sprintf("%.2f", lz / lh)
-    printf f, "ping-pong p50 added by the proxy (us)", "-", sprintf("%.1f", lh - ld), sprintf("%.1f", lz - ld), "", (lh - ld > 0 ? sprintf("%.2f", (lz - ld) / (lh - ld)) : "-")
+  printf '%-44s %12s %12s %12s %10s %10s\n' "" direct haproxy zkwire zk/direct zk/haproxy
+  for load in deep shallow; do
+    awk -v name="$([ $load = deep ] && echo "$sessions sessions x $depth in flight" || echo "$shallow_sessions sessions x 1 in flight")" \
+      -v td="$(median "$p.$load.direct" 1)" -v th="$(median "$p.$load.haproxy" 1)" -v tz="$(median "$p.$load.zkwire" 1)" \
+      -v ch="$(median "$p.$load.haproxy" 3)" -v cz="$(median "$p.$load.zkwire" 3)" 'BEGIN {
+      f = "%-44s %12s %12s %12s %10s %10s\n"
+      printf f, name ": requests/s", sprintf("%.0f", td), sprintf("%.0f", th), sprintf("%.0f", tz), sprintf("%.2f", tz / td), sprintf("%.2f", tz / th)
+      printf f, "  haproxy/direct", "", sprintf("%.2f", th / td), "", "", ""
+      printf f, "  proxy CPU per request (us)", "-", sprintf("%.3f", ch), sprintf("%.3f", cz), "", sprintf("%.2f", cz / ch)
+    }'
+  done
+  awk -v ld="$(median "$p.pp.direct" 2)" -v lh="$(median "$p.pp.haproxy" 2)" -v lz="$(median "$p.pp.zkwire" 2)" 'BEGIN {
+    f = "%-44s %12s %12s %12s %10s %10s\n"
+    printf f, "ping-pong (1 session x 1) p50 (us)", ld, lh, lz, sprintf("%.2f", lz / ld), sprintf("%.2f", lz / lh)
+    printf f, "  p50 added by the proxy (us)", "-", sprintf("%.1f", lh - ld), sprintf("%.1f", lz - ld), "", (lh - ld > 0 ? sprintf("%.2f", (lz - ld) / (lh - ld)) : "-")
   }'
   shift 2
   local line
@@ -274,25 +283,29 @@ idle_memory zkwire-idle "$last_pid" "$p_zw2"
 mem_zw=$memory pinged_zw=$pinged
 stop_pid "$last_pid"
 memory_lines=(
-  "$(printf '%-40s %12s %12s %12s %10s %10s' "memory per idle session (bytes of RSS)" - "$mem_ha" "$mem_zw" "" \
+  "$(printf '%-44s %12s %12s %12s %10s %10s' "memory per idle session (bytes of RSS)" - "$mem_ha" "$mem_zw" "" \
     "$(awk -v a="$mem_zw" -v b="$mem_ha" 'BEGIN { printf "%.2f", a / b }')")"
-  "$(printf '%-40s %12s %12s %12s' "$idle_sessions idle sessions, each pinged" - "$pinged_ha ok" "$pinged_zw ok")"
+  "$(printf '%-44s %12s %12s %12s' "$idle_sessions idle sessions, each pinged" - "$pinged_ha ok" "$pinged_zw ok")"
 )
 
 if [ "$callgrind" -eq 1 ]; then
-  m=20000
-  for kind in haproxy zkwire; do
-    callgrind_instructions "cg-$kind-1" "$kind" "$p_resp" "$m"
-    i1=$instructions
-    callgrind_instructions "cg-$kind-2" "$kind" "$p_resp" $((2 * m))
-    eval "ipr_$kind=$(((instructions - i1) / m))"
+  # Once with the deep pipelines (a read carries many frames: haproxy's per-read cost is shared, zkwire still decodes
+  # every frame) and once with one request in flight per session (every request is its own reads and writes).
+  for cg_depth in "$depth" 1; do
+    m=$([ "$cg_depth" -eq 1 ] && echo 10000 || echo 20000)
+    for kind in haproxy zkwire; do
+      callgrind_instructions "cg-$kind-$cg_depth-1" "$kind" "$p_resp" "$m" "$cg_depth"
+      i1=$instructions
+      callgrind_instructions "cg-$kind-$cg_depth-2" "$kind" "$p_resp" $((2 * m)) "$cg_depth"
+      eval "ipr_$kind=$(((instructions - i1) / m))"
+    done
+    memory_lines+=("$(printf '%-44s %12s %12s %12s %10s %10s' "user-space instructions/request ($sessions x $cg_depth)" - \
+      "$ipr_haproxy" "$ipr_zkwire" "" "$(awk -v a="$ipr_zkwire" -v b="$ipr_haproxy" 'BEGIN { printf "%.2f", a / b }')")")
   done
-  memory_lines+=("$(printf '%-40s %12s %12s %12s %10s %10s' "user-space instructions per request" - "$ipr_haproxy" \
-    "$ipr_zkwire" "" "$(awk -v a="$ipr_zkwire" -v b="$ipr_haproxy" 'BEGIN { printf "%.2f", a / b }')")")
 fi
 
-print_table "Against bench/zk_responder (the proxies' own cost); throughput: $sessions sessions x $depth in flight, \
-${seconds} s; ping-pong: 1 session, depth 1, 3 s; medians of $rounds rounds" resp "${memory_lines[@]}"
+print_table "Against bench/zk_responder (the proxies' own cost); throughput runs ${seconds} s, ping-pong 3 s; \
+medians of $rounds rounds" resp "${memory_lines[@]}"
 
 # ---- the real ZooKeeper table ----
 if [ "$with_zk" -eq 1 ]; then
