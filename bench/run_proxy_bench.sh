@@ -142,9 +142,12 @@ EOF
   wait_port "$2"
 }
 
-# zkwire with full decoding, session inspection and metrics; no traffic log.
+# zkwire with full decoding, session inspection and metrics; no traffic log. Its connect timeout is haproxy's
+# (5 s): ZooKeeper listens with a backlog of 50, so a burst of connects loses SYNs, and the kernel resends one only
+# after 1 s, which zkwire's default 1 s timeout would count as a failed server.
 start_zkwire() {  # NAME LISTEN_PORT UPSTREAM_PORT
-  start "$1" ${wrap:-} "$zkwire" proxy --listen "127.0.0.1:$2" --upstream "127.0.0.1:$3" --max-connections 10000
+  start "$1" ${wrap:-} "$zkwire" proxy --listen "127.0.0.1:$2" --upstream "127.0.0.1:$3" --max-connections 10000 \
+    --connect-timeout-ms 5000
   wait_port "$2"
 }
 
