@@ -7,7 +7,7 @@
 #                     valgrind --tool=callgrind (a run of M requests and one of 2M; the difference / M). Slow.
 #   --no-zk           skip the second table, against a real 1-node ZooKeeper (scripts/zk-ensemble.sh)
 #   --rounds R        rounds of each measurement, interleaved direct/haproxy/zkwire; medians are printed (default 3)
-#   --seconds S       length of each throughput run (default 5); ping-pong runs last 3 s
+#   --seconds S       length of each throughput run (default 5); ping-pong runs last 1 s, 5 per round
 #   --sessions N, --depth D   the deep-pipeline throughput runs: N sessions with D requests in flight each
 #                     (default 8 x 16); a second throughput run has many shallow sessions, M x 1 in flight
 #   --shallow-sessions M     (default 64)
@@ -239,9 +239,12 @@ measure() {  # PREFIX PORT_DIRECT HA_PID HA_PORT ZW_PID ZW_PORT
     load "$1.shallow.direct" "$2" - --sessions "$shallow_sessions" --depth 1 --duration "$seconds"
     load "$1.shallow.haproxy" "$4" "$3" --sessions "$shallow_sessions" --depth 1 --duration "$seconds"
     load "$1.shallow.zkwire" "$6" "$5" --sessions "$shallow_sessions" --depth 1 --duration "$seconds"
-    load "$1.pp.direct" "$2" - --sessions 1 --depth 1 --duration 3
-    load "$1.pp.haproxy" "$4" "$3" --sessions 1 --depth 1 --duration 3
-    load "$1.pp.zkwire" "$6" "$5" --sessions 1 --depth 1 --duration 3
+  done
+  # Ping-pong latency moves with the other jobs on the machine: many short runs, finely interleaved.
+  for r in $(seq $((rounds * 5))); do
+    load "$1.pp.direct" "$2" - --sessions 1 --depth 1 --duration 1
+    load "$1.pp.haproxy" "$4" "$3" --sessions 1 --depth 1 --duration 1
+    load "$1.pp.zkwire" "$6" "$5" --sessions 1 --depth 1 --duration 1
   done
 }
 
@@ -307,8 +310,8 @@ if [ "$callgrind" -eq 1 ]; then
   done
 fi
 
-print_table "Against bench/zk_responder (the proxies' own cost); throughput runs ${seconds} s, ping-pong 3 s; \
-medians of $rounds rounds" resp "${memory_lines[@]}"
+print_table "Against bench/zk_responder (the proxies' own cost); medians of $rounds throughput runs of ${seconds} s \
+and $((rounds * 5)) ping-pong runs of 1 s" resp "${memory_lines[@]}"
 
 # ---- the real ZooKeeper table ----
 if [ "$with_zk" -eq 1 ]; then
