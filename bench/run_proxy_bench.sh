@@ -19,7 +19,8 @@
 # and session inspection and its metrics; its traffic log is off (no --log-traffic). Both proxies set TCP_NODELAY on
 # both sockets (haproxy does by default). Proxy CPU is utime+stime from /proc/PID/stat over a run, / requests.
 # Memory per idle session is a fresh proxy's RSS growth while K sessions are open and idle, / K; the K sessions must
-# then each answer a ping through the proxy. Every process started here is stopped on exit.
+# then each answer a ping through the proxy; a second cycle of K sessions opened and closed shows what closed sessions
+# leave behind. The three targets take turns in a rotating order. Every process started here is stopped on exit.
 set -euo pipefail
 
 source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -180,11 +181,12 @@ median() {
     awk '{ v[NR] = $1 } END { if (v[1] == "-") print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# idle_memory NAME PROXY_PID PORT: sets $memory to the bytes of RSS per idle session and $pinged to the number
-# of sessions that then answered a ping through the proxy.
+# idle_memory NAME PROXY_PID PORT: sets $memory to the bytes of RSS per idle session, $pinged to the number of
+# sessions that then answered a ping through the proxy, and $kept to the bytes of RSS each closed session leaves.
 idle_memory() {
   local before after
   before=$(rss_kb "$2")
+  : >"$work/$1.idle"
   "$loadgen" --target "127.0.0.1:$3" --idle "$idle_sessions" --hold 3 >"$work/$1.idle" &
   local gen=$!
   echo "$gen" >>"$pids"
@@ -201,6 +203,18 @@ idle_memory() {
   tail -1 "$work/$1.idle" >>"$work/runs.log"
   memory=$(((after - before) * 1024 / idle_sessions))
   pinged=$(field pinged "$(tail -1 "$work/$1.idle")")
+  # What closed sessions leave behind: the growth over a second cycle of K sessions opened and closed (the first
+  # cycle's freed memory is there to be reused).
+  local closed again
+  sleep 0.5
+  closed=$(rss_kb "$2")
+  if ! "$loadgen" --target "127.0.0.1:$3" --idle "$idle_sessions" --hold 0 >>"$work/runs.log"; then
+    echo "run_proxy_bench: $1: the second cycle of $idle_sessions sessions failed" >&2
+    exit 1
+  fi
+  sleep 0.5
+  again=$(rss_kb "$2")
+  kept=$(((again - closed) * 1024 / idle_sessions))
 }
 
 # callgrind_instructions NAME KIND UPSTREAM_PORT REQUESTS DEPTH: sets $instructions to the user-space instructions
@@ -230,21 +244,28 @@ wait_port "$p_resp"
 start_haproxy haproxy "$p_ha" "$p_resp"; ha_pid=$last_pid
 start_zkwire zkwire "$p_zw" "$p_resp"; zw_pid=$last_pid
 
-measure() {  # PREFIX PORT_DIRECT HA_PID HA_PORT ZW_PID ZW_PORT
-  local r
+# measure PREFIX PORT_DIRECT HA_PID HA_PORT ZW_PID ZW_PORT: every load on the three targets, the order rotating from
+# one round to the next so that none always runs after the same neighbour.
+measure() {
+  local targets=("direct $2 -" "haproxy $4 $3" "zkwire $6 $5") r i name port pid
+  local deep=(--sessions "$sessions" --depth "$depth" --duration "$seconds")
+  local shallow=(--sessions "$shallow_sessions" --depth 1 --duration "$seconds")
   for r in $(seq "$rounds"); do
-    load "$1.deep.direct" "$2" - --sessions "$sessions" --depth "$depth" --duration "$seconds"
-    load "$1.deep.haproxy" "$4" "$3" --sessions "$sessions" --depth "$depth" --duration "$seconds"
-    load "$1.deep.zkwire" "$6" "$5" --sessions "$sessions" --depth "$depth" --duration "$seconds"
-    load "$1.shallow.direct" "$2" - --sessions "$shallow_sessions" --depth 1 --duration "$seconds"
-    load "$1.shallow.haproxy" "$4" "$3" --sessions "$shallow_sessions" --depth 1 --duration "$seconds"
-    load "$1.shallow.zkwire" "$6" "$5" --sessions "$shallow_sessions" --depth 1 --duration "$seconds"
+    for i in 0 1 2; do
+      read -r name port pid <<<"${targets[$(((r + i) % 3))]}"
+      load "$1.deep.$name" "$port" "$pid" "${deep[@]}"
+    done
+    for i in 0 1 2; do
+      read -r name port pid <<<"${targets[$(((r + i) % 3))]}"
+      load "$1.shallow.$name" "$port" "$pid" "${shallow[@]}"
+    done
   done
   # Ping-pong latency moves with the other jobs on the machine: many short runs, finely interleaved.
   for r in $(seq $((rounds * 5))); do
-    load "$1.pp.direct" "$2" - --sessions 1 --depth 1 --duration 1
-    load "$1.pp.haproxy" "$4" "$3" --sessions 1 --depth 1 --duration 1
-    load "$1.pp.zkwire" "$6" "$5" --sessions 1 --depth 1 --duration 1
+    for i in 0 1 2; do
+      read -r name port pid <<<"${targets[$(((r + i) % 3))]}"
+      load "$1.pp.$name" "$port" "$pid" --sessions 1 --depth 1 --duration 1
+    done
   done
 }
 
@@ -282,16 +303,17 @@ stop_pid "$zw_pid"
 read -r p_ha2 p_zw2 <<<"$(free_ports 2)"
 start_haproxy haproxy-idle "$p_ha2" "$p_resp"
 idle_memory haproxy-idle "$last_pid" "$p_ha2"
-mem_ha=$memory pinged_ha=$pinged
+mem_ha=$memory pinged_ha=$pinged kept_ha=$kept
 stop_pid "$last_pid"
 start_zkwire zkwire-idle "$p_zw2" "$p_resp"
 idle_memory zkwire-idle "$last_pid" "$p_zw2"
-mem_zw=$memory pinged_zw=$pinged
+mem_zw=$memory pinged_zw=$pinged kept_zw=$kept
 stop_pid "$last_pid"
 memory_lines=(
   "$(printf '%-44s %12s %12s %12s %10s %10s' "memory per idle session (bytes of RSS)" - "$mem_ha" "$mem_zw" "" \
     "$(awk -v a="$mem_zw" -v b="$mem_ha" 'BEGIN { printf "%.2f", a / b }')")"
   "$(printf '%-44s %12s %12s %12s' "$idle_sessions idle sessions, each pinged" - "$pinged_ha ok" "$pinged_zw ok")"
+  "$(printf '%-44s %12s %12s %12s' "memory kept per closed session (bytes)" - "$kept_ha" "$kept_zw")"
 )
 
 if [ "$callgrind" -eq 1 ]; then
