@@ -19,7 +19,12 @@ struct ProxyMetrics : RecordConsumer {
   std::map<int32_t, LatencyHistogram> latency_by_op;
   std::array<uint64_t, kAnomalyCount> anomalies{};
 
+  ProxyMetrics() = default;
+  ProxyMetrics(const ProxyMetrics&) = delete;  // the entry caches point into this object's maps
+  ProxyMetrics& operator=(const ProxyMetrics&) = delete;
+
   void consume(uint64_t, const Record& r, const FlowLabels&) override {
+    // Requests and replies are the hot path: their counters are found through `by_op_`, not a tree search.
     switch (r.kind) {
       case RecordKind::connection_open: ++connections_opened; return;
       case RecordKind::connection_close: ++connections_closed; return;
@@ -28,16 +33,31 @@ struct ProxyMetrics : RecordConsumer {
           if (a.id == r.anomaly) ++anomalies[static_cast<size_t>(a.anomaly)];
         return;
       case RecordKind::decode_error: ++decode_errors; break;
-      case RecordKind::request: ++requests_by_op[r.op]; break;
+      case RecordKind::request: ++entry(requests_by_op, request_entries_, r.op); break;
       case RecordKind::reply:
         if (r.err != 0) ++errors_by_op[{r.op, r.err}];
-        if (r.latency_us >= 0) latency_by_op[r.op].add(r.latency_us);
+        if (r.latency_us >= 0) entry(latency_by_op, latency_entries_, r.op).add(r.latency_us);
         break;
       default: break;
     }
     size_t dir = r.dir == Direction::client_to_server ? 0 : 1;
     ++frames[dir];
     bytes[dir] += r.length + 4u;
+  }
+
+ private:
+  // Each op's entry in the maps above (map entries never move), for the opcodes ZooKeeper defines.
+  static constexpr int32_t kFirstOp = -11, kLastOp = 107;  // closeSession .. whoAmI
+  template <class T>
+  using ByOp = std::array<T*, kLastOp - kFirstOp + 1>;
+  ByOp<uint64_t> request_entries_{};
+  ByOp<LatencyHistogram> latency_entries_{};
+  template <class T>
+  static T& entry(std::map<int32_t, T>& map, ByOp<T>& cache, int32_t op) {
+    if (op < kFirstOp || op > kLastOp) return map[op];
+    T*& cached = cache[static_cast<size_t>(op - kFirstOp)];
+    if (!cached) cached = &map[op];
+    return *cached;
   }
 };
 

@@ -121,8 +121,9 @@ void ProxyServer::on_accept(evutil_socket_t fd, sockaddr* address) {
   }
   evutil_make_socket_nonblocking(fd);
   uint64_t id = next_id_++;
-  RelayContext context{base_, &config_.proxy, &config_.decoder, pool_.get(), inspector_.get(),
-                       [this](uint64_t done) { on_relay_finished(done); }, [this] { return next_id_++; }};
+  RelayContext context{base_, &config_.proxy, &config_.decoder, pool_.get(), inspector_.get(), read_buffer_,
+                       [this](uint64_t done) { on_relay_finished(done); }, [this] { return next_id_++; },
+                       rebalancer_.get()};
   auto relay = std::make_unique<Relay>(std::move(context), id, fd, address_text(address));
   Relay& r = *relay;
   relays_.emplace(id, std::move(relay));

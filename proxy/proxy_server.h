@@ -90,6 +90,7 @@ class ProxyServer {
   std::unique_ptr<AdminServer> admin_;
   std::unordered_map<uint64_t, std::unique_ptr<Relay>> relays_;
   std::vector<std::unique_ptr<Relay>> finished_relays_;
+  std::vector<uint8_t> read_buffer_ = std::vector<uint8_t>(64u << 10);  // every relay reads into it, in turn
   event* reaper_ = nullptr;
   event* ticker_ = nullptr;
   std::vector<event*> signals_;

@@ -9,6 +9,7 @@
 
 #include "decoder/basics.h"
 #include "proxy/proxy_options.h"
+#include "proxy/relay.h"
 #include "proxy/session_moves.h"
 #include "proxy/upstream_pool.h"
 
@@ -29,14 +30,15 @@ struct PlannedMove {
   std::string_view reason;  // removed, ejected, unhealthy, leader or fair_share
 };
 
-class Rebalancer {
+class Rebalancer : public SessionRouter {
  public:
   explicit Rebalancer(const RebalanceOptions& options);
 
   // The moves to start now. The caller closes each relay's upstream, then its client; the client reconnects
   // with its session and target_of() names the server to send it to.
   std::vector<PlannedMove> tick(const UpstreamPool& pool, const std::vector<AttachedSession>& sessions, Timestamp now);
-  std::optional<size_t> target_of(int64_t session) const { return moves_.target_of(session); }
+  bool routing() const override { return moves_.under_way() > 0; }
+  std::optional<size_t> target_of(int64_t session) const override { return moves_.target_of(session); }
   // A session attached (anywhere): its move, if it had one, is over.
   void attached(int64_t session) { moves_.arrived(session); }
   void set_options(const RebalanceOptions& options);

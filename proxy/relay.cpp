@@ -1,15 +1,15 @@
-// The relay: libevent's bufferevent pair in the style of le-proxy, with the decoder reading the same buffers.
+// The relay: le-proxy's flow on plain events: each read decoded where it landed, then written straight on.
 #include "proxy/relay.h"
 
 #include <event2/buffer.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
-#include <array>
+#include <algorithm>
+#include <cerrno>
 #include <ctime>
-
-#include <spdlog/spdlog.h>
 
 namespace zkwire {
 namespace {
@@ -19,29 +19,25 @@ void set_nodelay(evutil_socket_t fd) {
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-// Closing with an RST (linger 0) is how a reset is passed on to the other side.
-void reset_on_close(bufferevent* bev) {
-  if (!bev) return;
-  evutil_socket_t fd = bufferevent_getfd(bev);
-  if (fd < 0) return;
-  linger hard{1, 0};
-  setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
-}
-
 timeval millis(int64_t ms) { return {static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)}; }
+
+// A ConnectRequest's first fields: length, protocolVersion, lastZxidSeen, timeOut, then the session it resumes.
+constexpr size_t kSessionIdEnd = 4 + 4 + 8 + 4 + 8;
+
+bool is_four_letter_word(const uint8_t* b) {
+  for (int i = 0; i < 4; ++i)
+    if (b[i] < 'a' || b[i] > 'z') return false;
+  return true;
+}
 
 }  // namespace
 
 Relay::Relay(RelayContext context, uint64_t id, evutil_socket_t client_fd, std::string client_address)
-    : context_(std::move(context)),
-      id_(id),
-      client_address_(std::move(client_address)),
-      connection_id_(id) {
+    : context_(std::move(context)), id_(id), client_address_(std::move(client_address)), connection_id_(id) {
   decoder_.emplace(*context_.decoder, static_cast<RecordSink&>(*this));  // the private base, named
   set_nodelay(client_fd);
-  client_ = bufferevent_socket_new(context_.base, client_fd, BEV_OPT_CLOSE_ON_FREE);
-  bufferevent_setcb(client_, read_cb, write_cb, event_cb, this);
-  connect_timer_ = evtimer_new(context_.base, connect_timeout_cb, this);
+  client_.fd = client_fd;
+  client_.readable = event_new(context_.base, client_fd, EV_READ | EV_PERSIST, read_cb, this);
   handshake_timer_ = evtimer_new(context_.base, handshake_timeout_cb, this);
   if (context_.options->handshake_timeout_ms > 0) replay_ = evbuffer_new();
   opened_ = now();
@@ -49,11 +45,24 @@ Relay::Relay(RelayContext context, uint64_t id, evutil_socket_t client_fd, std::
 }
 
 Relay::~Relay() {
-  if (connect_timer_) event_free(connect_timer_);
+  close_socket(upstream_);
+  close_socket(client_);
   if (handshake_timer_) event_free(handshake_timer_);
   if (replay_) evbuffer_free(replay_);
-  if (upstream_) bufferevent_free(upstream_);
-  if (client_) bufferevent_free(client_);
+}
+
+void Relay::close_socket(Socket& s) {
+  if (s.readable) event_free(s.readable);
+  if (s.writable) event_free(s.writable);
+  if (s.pending) evbuffer_free(s.pending);
+  if (s.fd >= 0) {
+    if (s.reset_on_close) {
+      linger hard{1, 0};
+      setsockopt(s.fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    }
+    evutil_closesocket(s.fd);
+  }
+  s = Socket{};
 }
 
 // libevent's cached time comes from a coarse clock (4 ms steps here): far too coarse for latencies.
@@ -66,49 +75,76 @@ Timestamp Relay::now() const {
 std::string Relay::upstream_address() const { return upstream_text_; }
 
 void Relay::start() {
+  if (context_.router && context_.router->routing()) {
+    // A session being moved may be reconnecting: its ConnectRequest says which, and so where it goes.
+    awaiting_first_bytes_ = true;
+    if (!replay_) replay_ = evbuffer_new();
+    set_reading(Side::client, true);
+    return;
+  }
   candidates_ = context_.pool->order_for_new_client(now());
   try_next_upstream();
 }
 
-void Relay::try_next_upstream() {
-  if (upstream_) {
-    bufferevent_free(upstream_);
-    upstream_ = nullptr;
+// Held, not decoded: the records of this connection begin with its connection_open, once a server is chosen.
+void Relay::read_first_bytes() {
+  std::span<uint8_t> buffer = context_.read_buffer;
+  ssize_t n = recv(client_.fd, buffer.data(), buffer.size(), 0);
+  if (n == 0) return finish("closed by the client before its first frame", std::nullopt);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    return finish("rst from the client before its first frame", std::nullopt);
   }
+  evbuffer_add(replay_, buffer.data(), static_cast<size_t>(n));
+  bytes_up_ += static_cast<uint64_t>(n);
+  uint8_t head[kSessionIdEnd];
+  const size_t seen = std::min(evbuffer_get_length(replay_), sizeof head);
+  evbuffer_copyout(replay_, head, seen);
+  const bool four_letters = seen >= 4 && is_four_letter_word(head);
+  if (!four_letters && seen < kSessionIdEnd) return;  // the rest of the ConnectRequest is on its way
+  std::optional<size_t> target;
+  if (!four_letters) {
+    int64_t session = 0;
+    for (size_t i = kSessionIdEnd - 8; i < kSessionIdEnd; ++i) session = (session << 8) | head[i];
+    if (session != 0) target = context_.router->target_of(session);
+  }
+  awaiting_first_bytes_ = false;
+  set_reading(Side::client, false);  // until a server is connected and has what is held
+  candidates_ = context_.pool->order_for_session(now(), target);
+  try_next_upstream();
+}
+
+void Relay::try_next_upstream() {
+  close_socket(upstream_);
   if (candidates_.empty()) return finish("no upstream server answered", Direction::server_to_client);
   size_t server = candidates_.front();
   candidates_.erase(candidates_.begin());
   const SocketAddress& address = context_.pool->servers()[server].address;
   upstream_text_ = address.text;
-  upstream_ = bufferevent_socket_new(context_.base, -1, BEV_OPT_CLOSE_ON_FREE);
-  bufferevent_setcb(upstream_, read_cb, write_cb, event_cb, this);
   trying_ = server;
   context_.pool->attempting(server);
   attempt_open_ = true;
-  if (bufferevent_socket_connect(upstream_, address.get(), static_cast<int>(address.length)) < 0) {
+  evutil_socket_t fd = ::socket(address.get()->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0 || (::connect(fd, address.get(), address.length) < 0 && errno != EINPROGRESS)) {
+    if (fd >= 0) evutil_closesocket(fd);
     attempt_open_ = false;
     context_.pool->failed(server, now());
     return try_next_upstream();
   }
+  upstream_.fd = fd;
+  upstream_.readable = event_new(context_.base, fd, EV_READ | EV_PERSIST, read_cb, this);
+  // Connected (or refused) when writable; EV_TIMEOUT when the server never answers.
   timeval timeout = millis(context_.options->connect_timeout_ms);
-  evtimer_add(connect_timer_, &timeout);
-}
-
-void Relay::connect_timeout_cb(evutil_socket_t, short, void* arg) {
-  auto* self = static_cast<Relay*>(arg);
-  if (self->finished_) return;
-  self->attempt_open_ = false;
-  self->context_.pool->failed(self->trying_, self->now());
-  self->try_next_upstream();
+  watch_writable(Side::upstream, &timeout);
 }
 
 void Relay::on_upstream_connected() {
-  evtimer_del(connect_timer_);
+  event_del(upstream_.writable);
   server_ = trying_;
   server_answered_ = false;
   attempt_open_ = false;
   context_.pool->connected(trying_);
-  set_nodelay(bufferevent_getfd(upstream_));
+  set_nodelay(upstream_.fd);
   labels_ = {client_address_, upstream_text_};
   Record open;
   open.kind = RecordKind::connection_open;
@@ -123,24 +159,25 @@ void Relay::on_upstream_connected() {
   }
   open.detail = detail;
   context_.records->consume(connection_id_, open, labels_);
-  if (failovers_ > 0) replay();
-  if (!eof_from_[0]) bufferevent_enable(client_, EV_READ);
-  bufferevent_enable(upstream_, EV_READ);
+  replay();
+  if (finished_) return;
+  if (!eof_from_[0]) set_reading(Side::client, true);
+  set_reading(Side::upstream, true);
 }
 
-// The next server gets every byte the client sent, decoded again as this leg's own.
+// What the client sent before this leg (its first bytes, or everything a silent server got): sent and decoded now.
 void Relay::replay() {
-  size_t length = evbuffer_get_length(replay_);
-  if (length == 0) return;
+  if (!replay_ || evbuffer_get_length(replay_) == 0) return;
   int n = evbuffer_peek(replay_, -1, nullptr, nullptr, 0);
   std::vector<evbuffer_iovec> chunks(static_cast<size_t>(n));
   evbuffer_peek(replay_, -1, nullptr, chunks.data(), n);
   Timestamp ts = now();
-  evbuffer* out = bufferevent_get_output(upstream_);
   for (const auto& c : chunks) {
-    decoder_->feed(Direction::client_to_server, {static_cast<const uint8_t*>(c.iov_base), c.iov_len}, ts);
-    evbuffer_add(out, c.iov_base, c.iov_len);
+    std::span<const uint8_t> bytes(static_cast<const uint8_t*>(c.iov_base), c.iov_len);
+    decoder_->feed(Direction::client_to_server, bytes, ts);
+    if (!send_to(Side::upstream, bytes)) return;
   }
+  if (context_.options->handshake_timeout_ms <= 0) end_replay();  // held only to choose the server
 }
 
 // Something of the upstream is on its way to the client (or the upstream is gone): no replay from here on.
@@ -173,140 +210,166 @@ void Relay::on_handshake_timeout() {
   std::string detail = why + (candidates_.empty() ? ", closed by the proxy" : ", closed by the proxy and replayed");
   close.detail = detail;  // a view: `detail` outlives the consumers' calls
   context_.records->consume(connection_id_, close, labels_);
-  reset_on_close(upstream_);
-  bufferevent_free(upstream_);
-  upstream_ = nullptr;
+  upstream_.reset_on_close = true;
+  close_socket(upstream_);
   server_.reset();
   eof_from_[1] = shut_toward_[1] = false;  // the next leg starts open; a FIN from the client is sent again
   ++failovers_;
-  bufferevent_disable(client_, EV_READ);  // until the next server has the replay: it goes first
+  set_reading(Side::client, false);  // until the next server has the replay: it goes first
   try_next_upstream();
 }
 
-// A finished relay waits one loop turn to be freed; callbacks already queued for it must do nothing.
-void Relay::read_cb(bufferevent* bev, void* arg) {
-  auto* self = static_cast<Relay*>(arg);
-  if (self->finished_) return;
-  self->forward(bev == self->client_ ? Side::client : Side::upstream);
+void Relay::set_reading(Side side, bool on) {
+  Socket& s = socket(side);
+  if (s.reading == on || !s.readable) return;
+  s.reading = on;
+  if (on)
+    event_add(s.readable, nullptr);
+  else
+    event_del(s.readable);
 }
 
-void Relay::forward(Side from) {
-  bufferevent* src = from == Side::client ? client_ : upstream_;
-  bufferevent* dst = from == Side::client ? upstream_ : client_;
-  evbuffer* in = bufferevent_get_input(src);
-  size_t length = evbuffer_get_length(in);
-  if (length == 0 || !dst) return;
+void Relay::watch_writable(Side side, const timeval* timeout) {
+  Socket& s = socket(side);
+  if (!s.writable) s.writable = event_new(context_.base, s.fd, EV_WRITE | EV_PERSIST, write_cb, this);
+  event_add(s.writable, timeout);
+}
+
+// A finished relay waits one loop turn to be freed; callbacks already queued for it must do nothing.
+void Relay::read_cb(evutil_socket_t fd, short, void* arg) {
+  auto* self = static_cast<Relay*>(arg);
+  if (self->finished_) return;
+  self->on_readable(fd == self->client_.fd ? Side::client : Side::upstream);
+}
+
+void Relay::write_cb(evutil_socket_t fd, short what, void* arg) {
+  auto* self = static_cast<Relay*>(arg);
+  if (self->finished_) return;
+  Side side = fd == self->client_.fd ? Side::client : Side::upstream;
+  if (side == Side::upstream && !self->server_) {
+    // The connect attempt ended: refused, unreachable or timed out before the client noticed anything, try the
+    // next server.
+    int error = 0;
+    socklen_t length = sizeof error;
+    if (!(what & EV_TIMEOUT) && getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0)
+      return self->on_upstream_connected();
+    self->attempt_open_ = false;
+    self->context_.pool->failed(self->trying_, self->now());
+    return self->try_next_upstream();
+  }
+  self->on_writable(side);
+}
+
+// One read into the shared buffer; the decoder reads the bytes where they lie, then they go to the other side.
+void Relay::on_readable(Side from) {
+  if (from == Side::client && awaiting_first_bytes_) return read_first_bytes();
+  Socket& src = socket(from);
+  std::span<uint8_t> buffer = context_.read_buffer;
+  ssize_t n = recv(src.fd, buffer.data(), buffer.size(), 0);
+  if (n == 0) return on_eof(from);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    return on_socket_error(from);
+  }
+  std::span<const uint8_t> bytes(buffer.data(), static_cast<size_t>(n));
   if (from == Side::upstream && !server_answered_) {
     server_answered_ = true;
     context_.pool->answered(*server_);
     end_replay();
   }
-  // Past the bound the copy is given up, and with it the failover: the client waits, as without a proxy.
-  if (from == Side::client && replay_ && evbuffer_get_length(replay_) + length > context_.options->high_watermark)
-    end_replay();
-  // The decoder reads the bytes where they lie; then the chain moves to the other side without a copy (only the
-  // client's first bytes are copied, for a replay, until the server answers).
+  if (from == Side::client && replay_) {
+    // Past the bound the copy is given up, and with it the failover: the client waits, as without a proxy.
+    if (evbuffer_get_length(replay_) + bytes.size() > context_.options->high_watermark)
+      end_replay();
+    else
+      evbuffer_add(replay_, bytes.data(), bytes.size());  // only the client's first bytes, until the server answers
+  }
   Direction dir = from == Side::client ? Direction::client_to_server : Direction::server_to_client;
-  auto take = [&](const evbuffer_iovec& c, Timestamp ts) {
-    decoder_->feed(dir, {static_cast<const uint8_t*>(c.iov_base), c.iov_len}, ts);
-    if (from == Side::client && replay_) evbuffer_add(replay_, c.iov_base, c.iov_len);
-  };
-  std::array<evbuffer_iovec, 16> chunks;
-  int n = evbuffer_peek(in, -1, nullptr, chunks.data(), static_cast<int>(chunks.size()));
-  Timestamp ts = now();
-  if (n > static_cast<int>(chunks.size())) {
-    std::vector<evbuffer_iovec> all(static_cast<size_t>(n));
-    evbuffer_peek(in, -1, nullptr, all.data(), n);
-    for (const auto& c : all) take(c, ts);
-  } else {
-    for (int i = 0; i < n; ++i) take(chunks[i], ts);
-  }
-  (from == Side::client ? bytes_up_ : bytes_down_) += length;
-  evbuffer* out = bufferevent_get_output(dst);
-  evbuffer_add_buffer(out, in);
-  if (evbuffer_get_length(out) >= context_.options->high_watermark) {
-    // Backpressure: the other side is not keeping up; stop reading until its output drains.
-    bufferevent_disable(src, EV_READ);
-    bufferevent_setwatermark(dst, EV_WRITE, context_.options->low_watermark, 0);
-  }
+  decoder_->feed(dir, bytes, now());
+  (from == Side::client ? bytes_up_ : bytes_down_) += bytes.size();
+  if (!send_to(other(from), bytes)) return;
   if (reset_requested_) {
     // The rest of what the decoder holds is the body of the frame it just reported: reported once is enough.
     decoder_->discard(dir);
-    reset_on_close(client_);
-    reset_on_close(upstream_);
+    client_.reset_on_close = upstream_.reset_on_close = true;
     return finish("closed by the proxy: oversized frame", dir);
   }
   if (idle_close_requested_) close_both_gracefully();
+}
+
+// Straight to the socket when nothing is queued before these bytes; what it does not take waits for writability.
+// False when the relay ended (a write error).
+bool Relay::send_to(Side to, std::span<const uint8_t> bytes) {
+  Socket& dst = socket(to);
+  if (dst.pending_bytes() == 0) {
+    ssize_t n = send(dst.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        on_socket_error(to);
+        return false;
+      }
+      n = 0;
+    }
+    bytes = bytes.subspan(static_cast<size_t>(n));
+    if (bytes.empty()) return true;
+  }
+  if (!dst.pending) dst.pending = evbuffer_new();
+  evbuffer_add(dst.pending, bytes.data(), bytes.size());
+  watch_writable(to, nullptr);
+  // Backpressure: the other side is not keeping up; stop reading until its queue drains below the low mark.
+  if (dst.pending_bytes() >= context_.options->high_watermark) set_reading(other(to), false);
+  return true;
+}
+
+void Relay::on_writable(Side to) {
+  Socket& dst = socket(to);
+  if (dst.pending_bytes() > 0 && evbuffer_write(dst.pending, dst.fd) < 0 && errno != EAGAIN &&
+      errno != EWOULDBLOCK && errno != EINTR)
+    return on_socket_error(to);
+  size_t left = dst.pending_bytes();
+  Side from = other(to);
+  size_t from_index = from == Side::client ? 0 : 1;
+  if (left <= context_.options->low_watermark && !eof_from_[from_index]) set_reading(from, true);
+  if (left > 0) return;
+  event_del(dst.writable);
+  if (eof_from_[from_index]) half_close_toward(to);
 }
 
 // Both ways at once, as if each peer had sent FIN: the queued bytes go out, then FIN, then the relay ends.
 void Relay::close_both_gracefully() {
   idle_close_requested_ = false;
   eof_from_[0] = eof_from_[1] = true;
-  if (client_) bufferevent_disable(client_, EV_READ);
-  if (upstream_) bufferevent_disable(upstream_, EV_READ);
+  set_reading(Side::client, false);
+  set_reading(Side::upstream, false);
   half_close_toward(Side::upstream);
   if (!finished_) half_close_toward(Side::client);
-}
-
-void Relay::write_cb(bufferevent* bev, void* arg) {
-  auto* self = static_cast<Relay*>(arg);
-  if (self->finished_) return;
-  self->on_drained(bev == self->client_ ? Side::client : Side::upstream);
-}
-
-void Relay::on_drained(Side side) {
-  bufferevent* drained = side == Side::client ? client_ : upstream_;
-  bufferevent* other = side == Side::client ? upstream_ : client_;
-  size_t other_index = side == Side::client ? 1 : 0;
-  if (other && !eof_from_[other_index]) bufferevent_enable(other, EV_READ);
-  bufferevent_setwatermark(drained, EV_WRITE, 0, 0);
-  if (eof_from_[other_index] && evbuffer_get_length(bufferevent_get_output(drained)) == 0) half_close_toward(side);
 }
 
 // The other side sent FIN: once what it sent has reached `side`, send FIN toward `side` too.
 void Relay::half_close_toward(Side side) {
   size_t index = side == Side::client ? 0 : 1;
-  bufferevent* bev = side == Side::client ? client_ : upstream_;
-  if (shut_toward_[index] || !bev) return;
-  if (evbuffer_get_length(bufferevent_get_output(bev)) > 0) return;  // write_cb comes back when drained
-  shutdown(bufferevent_getfd(bev), SHUT_WR);
+  Socket& s = socket(side);
+  if (shut_toward_[index] || s.fd < 0) return;
+  if (s.pending_bytes() > 0) return;  // on_writable comes back when drained
+  shutdown(s.fd, SHUT_WR);
   shut_toward_[index] = true;
   if (eof_from_[0] && eof_from_[1] && shut_toward_[0] && shut_toward_[1]) finish("fin", first_closer_);
 }
 
-void Relay::event_cb(bufferevent* bev, short what, void* arg) {
-  auto* self = static_cast<Relay*>(arg);
-  if (self->finished_) return;
-  self->on_event(bev == self->client_ ? Side::client : Side::upstream, what);
+void Relay::on_eof(Side side) {
+  size_t index = side == Side::client ? 0 : 1;
+  eof_from_[index] = true;
+  if (!first_closer_) first_closer_ = side == Side::client ? Direction::client_to_server : Direction::server_to_client;
+  if (side == Side::upstream) end_replay();  // its close reaches the client: the client will see it
+  set_reading(side, false);
+  half_close_toward(other(side));
 }
 
-void Relay::on_event(Side side, short what) {
-  if (side == Side::upstream && !server_) {
-    if (what & BEV_EVENT_CONNECTED) return on_upstream_connected();
-    // Refused or unreachable before the client noticed anything: try the next server.
-    evtimer_del(connect_timer_);
-    attempt_open_ = false;
-    context_.pool->failed(trying_, now());
-    return try_next_upstream();
-  }
-  size_t index = side == Side::client ? 0 : 1;
-  Direction from = side == Side::client ? Direction::client_to_server : Direction::server_to_client;
-  if (side == Side::upstream) end_replay();  // its close reaches the client: the client will see it
-  if (what & BEV_EVENT_EOF) {
-    forward(side);  // anything still buffered goes first
-    eof_from_[index] = true;
-    if (!first_closer_) first_closer_ = from;
-    bufferevent_disable(side == Side::client ? client_ : upstream_, EV_READ);
-    half_close_toward(side == Side::client ? Side::upstream : Side::client);
-    return;
-  }
-  if (what & (BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
-    // A reset (or a dead socket) on one side is passed on as a reset to the other.
-    if (!first_closer_) first_closer_ = from;
-    reset_on_close(side == Side::client ? upstream_ : client_);
-    finish("rst", first_closer_);
-  }
+// A reset (or a dead socket) on one side is passed on as a reset to the other.
+void Relay::on_socket_error(Side side) {
+  if (!first_closer_) first_closer_ = side == Side::client ? Direction::client_to_server : Direction::server_to_client;
+  socket(other(side)).reset_on_close = true;
+  finish("rst", first_closer_);
 }
 
 std::optional<size_t> Relay::attached_server() const {
@@ -316,10 +379,7 @@ std::optional<size_t> Relay::attached_server() const {
 
 void Relay::move_away() {
   if (finished_) return;
-  if (upstream_) {
-    bufferevent_free(upstream_);  // closes the server's socket now; the client's goes when the relay is freed
-    upstream_ = nullptr;
-  }
+  close_socket(upstream_);  // the server's socket now; the client's when the relay is freed, a loop turn later
   finish("closed by the proxy: session moved to another server", std::nullopt);
 }
 
@@ -369,8 +429,11 @@ void Relay::finish(std::string_view how, std::optional<Direction> first_closer) 
   } else if (attempt_open_) {
     context_.pool->released(trying_);  // given up while still connecting (a shutdown): not the server's fault
   }
-  if (upstream_) bufferevent_disable(upstream_, EV_READ | EV_WRITE);
-  if (client_) bufferevent_disable(client_, EV_READ | EV_WRITE);
+  evtimer_del(handshake_timer_);
+  for (Socket* s : {&client_, &upstream_}) {
+    if (s->readable) event_del(s->readable);
+    if (s->writable) event_del(s->writable);
+  }
   context_.finished(id_);
 }
 

@@ -1,11 +1,12 @@
 // One client connection and its upstream: bytes forwarded unchanged, decoded on the side, closes mirrored.
 #pragma once
-#include <event2/bufferevent.h>
+#include <event2/buffer.h>
 #include <event2/event.h>
 
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,16 @@
 
 namespace zkwire {
 
+// Where a session being moved by the rebalancer must go when its client reconnects.
+class SessionRouter {
+ public:
+  virtual ~SessionRouter() = default;
+  // Whether any session is being moved now: only then does a new connection wait for its ConnectRequest
+  // before choosing a server (otherwise the upstream connect runs alongside the client's first send).
+  virtual bool routing() const = 0;
+  virtual std::optional<size_t> target_of(int64_t session) const = 0;
+};
+
 // What a relay needs from the proxy that owns it.
 struct RelayContext {
   event_base* base;
@@ -22,8 +33,10 @@ struct RelayContext {
   const DecoderOptions* decoder;
   UpstreamPool* pool;
   RecordConsumer* records;  // decoded records go here, with the relay's id and endpoints
+  std::span<uint8_t> read_buffer;  // shared by every relay of the loop: each read lands here, is decoded, sent on
   std::function<void(uint64_t relay_id)> finished;  // the relay is done and may be destroyed
   std::function<uint64_t()> new_connection_id;  // for a second upstream leg after a handshake failover
+  const SessionRouter* router = nullptr;
 };
 
 class Relay : private RecordSink {
@@ -33,7 +46,8 @@ class Relay : private RecordSink {
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
 
-  // Starts connecting to the first server the pool offers.
+  // Starts connecting to the first server the pool offers (or, while sessions are being moved, first reads the
+  // client's ConnectRequest to learn which session it resumes).
   void start();
   // For a graceful shutdown: close once nothing is pending (now, if nothing is).
   void close_when_idle();
@@ -45,49 +59,67 @@ class Relay : private RecordSink {
   const std::string& client_address() const { return client_address_; }
   std::string upstream_address() const;
   int64_t session() const { return decoder_->session_id(); }
+  size_t pending_requests() const { return decoder_->pending_requests(); }
+  uint64_t bytes_up() const { return bytes_up_; }
+  uint64_t bytes_down() const { return bytes_down_; }
+  Timestamp opened() const { return opened_; }
   // The server its session is attached on, while it is (not before the handshake, nor once closing).
   std::optional<size_t> attached_server() const;
   // Rebalancing: the upstream is closed first (so the session is never held on two servers), then the client,
   // which reconnects with its session and is sent to the new server.
   void move_away();
-  size_t pending_requests() const { return decoder_->pending_requests(); }
-  uint64_t bytes_up() const { return bytes_up_; }
-  uint64_t bytes_down() const { return bytes_down_; }
-  Timestamp opened() const { return opened_; }
 
  private:
   enum class Side : uint8_t { client, upstream };
+  static Side other(Side s) { return s == Side::client ? Side::upstream : Side::client; }
 
+  // One socket of the relay. Bytes are written to it straight from the read buffer; only what it does not take at
+  // once is kept (`pending`, created on first need) and written when it becomes writable.
+  struct Socket {
+    evutil_socket_t fd = -1;
+    event* readable = nullptr;  // persistent; added while the relay reads from this side
+    event* writable = nullptr;  // created on first need: connecting, or bytes pending
+    evbuffer* pending = nullptr;
+    bool reading = false;
+    bool reset_on_close = false;  // close with an RST (linger 0): how a reset is passed on
+    size_t pending_bytes() const { return pending ? evbuffer_get_length(pending) : 0; }
+  };
+
+  Socket& socket(Side s) { return s == Side::client ? client_ : upstream_; }
   void try_next_upstream();
   void on_upstream_connected();
+  void read_first_bytes();
   void on_handshake_timeout();
   void replay();
   void end_replay();
-  void forward(Side from);
-  void on_event(Side side, short what);
-  void on_drained(Side side);
+  void on_readable(Side from);
+  void on_writable(Side to);
+  bool send_to(Side to, std::span<const uint8_t> bytes);
+  void set_reading(Side side, bool on);
+  void watch_writable(Side side, const timeval* timeout);
+  void on_eof(Side side);
+  void on_socket_error(Side side);
   void half_close_toward(Side side);
   void close_both_gracefully();
+  void close_socket(Socket& s);
   void finish(std::string_view how, std::optional<Direction> first_closer);
   void on_record(const Record& record) override;
   Timestamp now() const;
 
-  static void read_cb(bufferevent* bev, void* arg);
-  static void write_cb(bufferevent* bev, void* arg);
-  static void event_cb(bufferevent* bev, short what, void* arg);
-  static void connect_timeout_cb(evutil_socket_t, short, void* arg);
+  static void read_cb(evutil_socket_t, short, void* arg);
+  static void write_cb(evutil_socket_t, short what, void* arg);
   static void handshake_timeout_cb(evutil_socket_t, short, void* arg);
 
   RelayContext context_;
   uint64_t id_;
   std::string client_address_;
-  bufferevent* client_ = nullptr;
-  bufferevent* upstream_ = nullptr;
-  event* connect_timer_ = nullptr;
+  Socket client_;
+  Socket upstream_;
   event* handshake_timer_ = nullptr;  // armed by the ConnectRequest, disarmed by the server's first byte
   // Every byte the client has sent on this connection, kept only while nothing from the upstream has reached the
   // client (then another server can be given the same bytes unseen); freed at the server's first byte.
   evbuffer* replay_ = nullptr;
+  bool awaiting_first_bytes_ = false;  // reading the ConnectRequest before choosing a server (a move under way)
   std::vector<size_t> candidates_;  // servers still to try, in order
   size_t trying_ = 0;  // the server being connected to
   bool attempt_open_ = false;  // an attempt on trying_ counts against it in the pool

@@ -7,6 +7,7 @@ packages=(
   libevent-dev libspdlog-dev libyaml-cpp-dev libgtest-dev libgmock-dev libpcap-dev libbenchmark-dev
   zookeeper libzookeeper-mt-dev python3-kazoo tcpdump tshark iproute2 openjdk-17-jdk-headless libslf4j-java
   clang libclang-rt-14-dev
+  haproxy valgrind  # bench/run_proxy_bench.sh: the proxy zkwire is measured against, and its --callgrind mode
 )
 
 missing=()

@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# The proxy benchmark: one load generator run direct, through haproxy (TCP mode, one thread) and through zkwire, side by side.
+#
+# usage: bench/run_proxy_bench.sh [--callgrind] [--no-zk] [--rounds R] [--seconds S] [--sessions N] [--depth D]
+#                                 [--idle-sessions K]
+#   --callgrind       also count user-space instructions per request of haproxy and zkwire under
+#                     valgrind --tool=callgrind (a run of M requests and one of 2M; the difference / M). Slow.
+#   --no-zk           skip the second table, against a real 1-node ZooKeeper (scripts/zk-ensemble.sh)
+#   --rounds R        rounds of each measurement, interleaved direct/haproxy/zkwire; medians are printed (default 3)
+#   --seconds S       length of each throughput run (default 5); ping-pong runs last 1 s, 5 per round
+#   --sessions N, --depth D   the deep-pipeline throughput runs: N sessions with D requests in flight each
+#                     (default 8 x 16); a second throughput run has many shallow sessions, M x 1 in flight
+#   --shallow-sessions M     (default 64)
+#   --idle-sessions K idle sessions opened through each proxy for the memory figure (default 8000)
+# env:   ZKWIRE_BENCH_BUILD_DIR   Release build directory (default: build-rel in the source tree)
+#
+# The load generator (bench/zk_loadgen) speaks raw frames on one epoll loop; bench/zk_responder is a minimal fast
+# ZooKeeper (templated replies) so the proxies' own cost shows, not the Java server's. zkwire runs with full decoding
+# and session inspection and its metrics; its traffic log is off (no --log-traffic). Both proxies set TCP_NODELAY on
+# both sockets (haproxy does by default). Proxy CPU is utime+stime from /proc/PID/stat over a run, / requests.
+# Memory per idle session is a fresh proxy's RSS growth while K sessions are open and idle, / K; the K sessions must
+# then each answer a ping through the proxy; a second cycle of K sessions opened and closed shows what closed sessions
+# leave behind. The three targets take turns in a rotating order. Every process started here is stopped on exit.
+set -euo pipefail
+
+source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${ZKWIRE_BENCH_BUILD_DIR:-$source_dir/build-rel}"
+callgrind=0 with_zk=1 rounds=3 seconds=5 sessions=8 depth=16 shallow_sessions=64 idle_sessions=8000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --callgrind) callgrind=1 ;;
+    --no-zk) with_zk=0 ;;
+    --rounds) rounds="$2"; shift ;;
+    --seconds) seconds="$2"; shift ;;
+    --sessions) sessions="$2"; shift ;;
+    --depth) depth="$2"; shift ;;
+    --shallow-sessions) shallow_sessions="$2"; shift ;;
+    --idle-sessions) idle_sessions="$2"; shift ;;
+    *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+  shift
+done
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "run_proxy_bench: installing ${missing[*]}" >&2
+  local sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+install_missing haproxy
+[ "$callgrind" -eq 1 ] && install_missing valgrind
+
+ZKWIRE_BUILD_DIR="$build_dir" ZKWIRE_BUILD_TARGET="zkwire zk_loadgen zk_responder" \
+  bash "$source_dir/scripts/build.sh" -DCMAKE_BUILD_TYPE=Release -DZKWIRE_BENCH=ON >/dev/null
+zkwire="$build_dir/cli/zkwire"
+loadgen="$build_dir/bench/zk_loadgen"
+responder="$build_dir/bench/zk_responder"
+
+# 8,000 sessions through a proxy are 16,000 of its descriptors.
+ulimit -n "$(ulimit -Hn)"
+[ "$(ulimit -n)" -ge $((2 * idle_sessions + 100)) ] ||
+  { echo "run_proxy_bench: the open-file limit $(ulimit -n) is too low for $idle_sessions sessions" >&2; exit 1; }
+
+work="$(mktemp -d /tmp/zkwire-proxy-bench.XXXXXX)"
+pids="$work/pids"  # every process started here, one pid a line (a file: subshells start processes too)
+zk_dir=""
+cleanup() {
+  local pid started=()
+  [ -f "$pids" ] && mapfile -t started <"$pids"
+  for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${started[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  [ -n "$zk_dir" ] && bash "$source_dir/scripts/zk-ensemble.sh" stop "$zk_dir" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# free_ports N: N distinct free loopback ports.
+free_ports() {
+  /usr/bin/python3 - "$1" <<'EOF'
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+EOF
+}
+
+# wait_port PORT: until something accepts on 127.0.0.1:PORT (10 s at most).
+wait_port() {
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "run_proxy_bench: nothing listens on port $1" >&2
+  exit 1
+}
+
+# start NAME COMMAND...: runs it in the background (output in $work/NAME.log); its pid in $last_pid.
+start() {
+  local name="$1"
+  shift
+  "$@" >"$work/$name.log" 2>&1 &
+  last_pid=$!
+  echo "$last_pid" >>"$pids"
+}
+
+# forget PID: it has exited; cleanup must not signal whatever reuses the number.
+forget() { sed -i "/^$1\$/d" "$pids"; }
+
+# stop_pid PID: SIGTERM, then wait for it (the proxies drain and exit).
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  forget "$1"
+}
+
+# haproxy in TCP mode, one thread, default socket options (it sets TCP_NODELAY itself); no logging.
+start_haproxy() {  # NAME LISTEN_PORT UPSTREAM_PORT
+  cat >"$work/$1.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 9500
+defaults
+  mode tcp
+  maxconn 9500
+  timeout connect 5s
+  timeout client 1h
+  timeout server 1h
+frontend bench
+  bind 127.0.0.1:$2
+  default_backend upstream
+backend upstream
+  server zk 127.0.0.1:$3
+EOF
+  start "$1" ${wrap:-} haproxy -db -f "$work/$1.cfg"
+  wait_port "$2"
+}
+
+# zkwire with full decoding, session inspection and metrics; no traffic log. Its connect timeout is haproxy's
+# (5 s): ZooKeeper listens with a backlog of 50, so a burst of connects loses SYNs, and the kernel resends one only
+# after 1 s, which zkwire's default 1 s timeout would count as a failed server.
+start_zkwire() {  # NAME LISTEN_PORT UPSTREAM_PORT
+  start "$1" ${wrap:-} "$zkwire" proxy --listen "127.0.0.1:$2" --upstream "127.0.0.1:$3" --max-connections 10000 \
+    --connect-timeout-ms 5000
+  wait_port "$2"
+}
+
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+# load NAME PORT PROXY_PID LOADGEN_ARGS...: one load generator run; appends "rps p50 us_cpu_per_request" to
+# $work/NAME.results (the cpu column is "-" without a proxy). A refused run stops the benchmark.
+load() {
+  local name="$1" port="$2" pid="$3"
+  shift 3
+  local before=0 after=0 out
+  [ "$pid" != - ] && before=$(cpu_ticks "$pid")
+  if ! out=$("$loadgen" --target "127.0.0.1:$port" "$@"); then
+    echo "run_proxy_bench: $name: $out" >&2
+    exit 1
+  fi
+  [ "$pid" != - ] && after=$(cpu_ticks "$pid")
+  echo "$out" >>"$work/runs.log"
+  awk -v rps="$(field rps "$out")" -v p50="$(field p50_us "$out")" -v n="$(field requests "$out")" \
+    -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v proxied="$pid" \
+    'BEGIN { printf "%s %s %s\n", rps, p50, proxied == "-" ? "-" : sprintf("%.3f", ticks / hz * 1e6 / n) }' \
+    >>"$work/$name.results"
+}
+
+# median NAME COLUMN: the median of one column of NAME's results.
+median() {
+  awk -v c="$2" '{ print $c }' "$work/$1.results" | sort -g |
+    awk '{ v[NR] = $1 } END { if (v[1] == "-") print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# idle_memory NAME PROXY_PID PORT: sets $memory to the bytes of RSS per idle session, $pinged to the number of
+# sessions that then answered a ping through the proxy, and $kept to the bytes of RSS each closed session leaves.
+idle_memory() {
+  local before after
+  before=$(rss_kb "$2")
+  : >"$work/$1.idle"
+  "$loadgen" --target "127.0.0.1:$3" --idle "$idle_sessions" --hold 3 >"$work/$1.idle" &
+  local gen=$!
+  echo "$gen" >>"$pids"
+  for _ in $(seq 600); do grep -q "idle ready" "$work/$1.idle" && break; kill -0 "$gen" 2>/dev/null || break; sleep 0.1; done
+  sleep 1
+  after=$(rss_kb "$2")
+  local status=0
+  wait "$gen" || status=$?
+  forget "$gen"
+  if [ "$status" -ne 0 ]; then
+    echo "run_proxy_bench: $1: $idle_sessions idle sessions failed: $(tail -1 "$work/$1.idle")" >&2
+    exit 1
+  fi
+  tail -1 "$work/$1.idle" >>"$work/runs.log"
+  memory=$(((after - before) * 1024 / idle_sessions))
+  pinged=$(field pinged "$(tail -1 "$work/$1.idle")")
+  # What closed sessions leave behind: the growth over a second cycle of K sessions opened and closed (the first
+  # cycle's freed memory is there to be reused).
+  local closed again
+  sleep 0.5
+  closed=$(rss_kb "$2")
+  if ! "$loadgen" --target "127.0.0.1:$3" --idle "$idle_sessions" --hold 0 >>"$work/runs.log"; then
+    echo "run_proxy_bench: $1: the second cycle of $idle_sessions sessions failed" >&2
+    exit 1
+  fi
+  sleep 0.5
+  again=$(rss_kb "$2")
+  kept=$(((again - closed) * 1024 / idle_sessions))
+}
+
+# callgrind_instructions NAME KIND UPSTREAM_PORT REQUESTS DEPTH: sets $instructions to the user-space instructions
+# of a proxy (KIND haproxy or zkwire) under callgrind over a whole run of REQUESTS requests ($sessions x DEPTH).
+callgrind_instructions() {
+  local port
+  port=$(free_ports 1)
+  wrap="valgrind --tool=callgrind --callgrind-out-file=$work/$1.callgrind"
+  "start_$2" "$1" "$port" "$3"
+  wrap=""
+  local pid=$last_pid out
+  if ! out=$("$loadgen" --target "127.0.0.1:$port" --sessions "$sessions" --depth "$5" --requests "$4"); then
+    echo "run_proxy_bench: $1 under callgrind: $out" >&2
+    exit 1
+  fi
+  # haproxy stops on SIGUSR1 once its connections are gone; zkwire drains on SIGTERM.
+  if [ "$2" = haproxy ]; then kill -USR1 "$pid"; else kill -TERM "$pid"; fi
+  wait "$pid" 2>/dev/null || true
+  forget "$pid"
+  instructions=$(awk '/^totals:|^summary:/ { print $2; exit }' "$work/$1.callgrind")
+}
+
+# ---- the responder table ----
+read -r p_resp p_ha p_zw <<<"$(free_ports 3)"
+start responder "$responder" --listen "127.0.0.1:$p_resp"
+wait_port "$p_resp"
+start_haproxy haproxy "$p_ha" "$p_resp"; ha_pid=$last_pid
+start_zkwire zkwire "$p_zw" "$p_resp"; zw_pid=$last_pid
+
+# measure PREFIX PORT_DIRECT HA_PID HA_PORT ZW_PID ZW_PORT: every load on the three targets, the order rotating from
+# one round to the next so that none always runs after the same neighbour.
+measure() {
+  local targets=("direct $2 -" "haproxy $4 $3" "zkwire $6 $5") r i name port pid
+  local deep=(--sessions "$sessions" --depth "$depth" --duration "$seconds")
+  local shallow=(--sessions "$shallow_sessions" --depth 1 --duration "$seconds")
+  for r in $(seq "$rounds"); do
+    for i in 0 1 2; do
+      read -r name port pid <<<"${targets[$(((r + i) % 3))]}"
+      load "$1.deep.$name" "$port" "$pid" "${deep[@]}"
+    done
+    for i in 0 1 2; do
+      read -r name port pid <<<"${targets[$(((r + i) % 3))]}"
+      load "$1.shallow.$name" "$port" "$pid" "${shallow[@]}"
+    done
+  done
+  # Ping-pong latency moves with the other jobs on the machine: many short runs, finely interleaved.
+  for r in $(seq $((rounds * 5))); do
+    for i in 0 1 2; do
+      read -r name port pid <<<"${targets[$(((r + i) % 3))]}"
+      load "$1.pp.$name" "$port" "$pid" --sessions 1 --depth 1 --duration 1
+    done
+  done
+}
+
+# print_table TITLE PREFIX [LINE...]: medians of the runs, then the extra lines.
+print_table() {
+  local p="$2" load
+  echo
+  echo "$1"
+  printf '%-44s %12s %12s %12s %10s %10s\n' "" direct haproxy zkwire zk/direct zk/haproxy
+  for load in deep shallow; do
+    awk -v name="$([ $load = deep ] && echo "$sessions sessions x $depth in flight" || echo "$shallow_sessions sessions x 1 in flight")" \
+      -v td="$(median "$p.$load.direct" 1)" -v th="$(median "$p.$load.haproxy" 1)" -v tz="$(median "$p.$load.zkwire" 1)" \
+      -v ch="$(median "$p.$load.haproxy" 3)" -v cz="$(median "$p.$load.zkwire" 3)" 'BEGIN {
+      f = "%-44s %12s %12s %12s %10s %10s\n"
+      printf f, name ": requests/s", sprintf("%.0f", td), sprintf("%.0f", th), sprintf("%.0f", tz), sprintf("%.2f", tz / td), sprintf("%.2f", tz / th)
+      printf f, "  haproxy/direct", "", sprintf("%.2f", th / td), "", "", ""
+      printf f, "  proxy CPU per request (us)", "-", sprintf("%.3f", ch), sprintf("%.3f", cz), "", sprintf("%.2f", cz / ch)
+    }'
+  done
+  awk -v ld="$(median "$p.pp.direct" 2)" -v lh="$(median "$p.pp.haproxy" 2)" -v lz="$(median "$p.pp.zkwire" 2)" 'BEGIN {
+    f = "%-44s %12s %12s %12s %10s %10s\n"
+    printf f, "ping-pong (1 session x 1) p50 (us)", ld, lh, lz, sprintf("%.2f", lz / ld), sprintf("%.2f", lz / lh)
+    printf f, "  p50 added by the proxy (us)", "-", sprintf("%.1f", lh - ld), sprintf("%.1f", lz - ld), "", (lh - ld > 0 ? sprintf("%.2f", (lz - ld) / (lh - ld)) : "-")
+  }'
+  shift 2
+  local line
+  for line in "$@"; do echo "$line"; done
+}
+
+measure resp "$p_resp" "$ha_pid" "$p_ha" "$zw_pid" "$p_zw"
+stop_pid "$ha_pid"
+stop_pid "$zw_pid"
+
+# Memory per idle session, each proxy fresh; then every session pings through it.
+read -r p_ha2 p_zw2 <<<"$(free_ports 2)"
+start_haproxy haproxy-idle "$p_ha2" "$p_resp"
+idle_memory haproxy-idle "$last_pid" "$p_ha2"
+mem_ha=$memory pinged_ha=$pinged kept_ha=$kept
+stop_pid "$last_pid"
+start_zkwire zkwire-idle "$p_zw2" "$p_resp"
+idle_memory zkwire-idle "$last_pid" "$p_zw2"
+mem_zw=$memory pinged_zw=$pinged kept_zw=$kept
+stop_pid "$last_pid"
+memory_lines=(
+  "$(printf '%-44s %12s %12s %12s %10s %10s' "memory per idle session (bytes of RSS)" - "$mem_ha" "$mem_zw" "" \
+    "$(awk -v a="$mem_zw" -v b="$mem_ha" 'BEGIN { printf "%.2f", a / b }')")"
+  "$(printf '%-44s %12s %12s %12s' "$idle_sessions idle sessions, each pinged" - "$pinged_ha ok" "$pinged_zw ok")"
+  "$(printf '%-44s %12s %12s %12s' "memory kept per closed session (bytes)" - "$kept_ha" "$kept_zw")"
+)
+
+if [ "$callgrind" -eq 1 ]; then
+  # Once with the deep pipelines (a read carries many frames: haproxy's per-read cost is shared, zkwire still decodes
+  # every frame) and once with one request in flight per session (every request is its own reads and writes).
+  for cg_depth in "$depth" 1; do
+    m=$([ "$cg_depth" -eq 1 ] && echo 10000 || echo 20000)
+    for kind in haproxy zkwire; do
+      callgrind_instructions "cg-$kind-$cg_depth-1" "$kind" "$p_resp" "$m" "$cg_depth"
+      i1=$instructions
+      callgrind_instructions "cg-$kind-$cg_depth-2" "$kind" "$p_resp" $((2 * m)) "$cg_depth"
+      eval "ipr_$kind=$(((instructions - i1) / m))"
+    done
+    memory_lines+=("$(printf '%-44s %12s %12s %12s %10s %10s' "user-space instructions/request ($sessions x $cg_depth)" - \
+      "$ipr_haproxy" "$ipr_zkwire" "" "$(awk -v a="$ipr_zkwire" -v b="$ipr_haproxy" 'BEGIN { printf "%.2f", a / b }')")")
+  done
+fi
+
+print_table "Against bench/zk_responder (the proxies' own cost); medians of $rounds throughput runs of ${seconds} s \
+and $((rounds * 5)) ping-pong runs of 1 s" resp "${memory_lines[@]}"
+
+# ---- the real ZooKeeper table ----
+if [ "$with_zk" -eq 1 ]; then
+  zk_dir="$work/zk"
+  bash "$source_dir/scripts/zk-ensemble.sh" start "$zk_dir" --nodes 1 >/dev/null
+  # shellcheck disable=SC1091
+  . "$zk_dir/ensemble.env"
+  read -r p_ha3 p_zw3 <<<"$(free_ports 2)"
+  start_haproxy haproxy-zk "$p_ha3" "$ZK_PORT_1"; ha3=$last_pid
+  start_zkwire zkwire-zk "$p_zw3" "$ZK_PORT_1"; zw3=$last_pid
+  measure zk "$ZK_PORT_1" "$ha3" "$p_ha3" "$zw3" "$p_zw3"
+  print_table "Against a real 1-node ZooKeeper 3.8 (Java; the server is the limit on this machine); same runs" zk
+fi
+echo
+echo "Each load generator run (every one checked: no error, no missing reply):"
+sed 's/^/  /' "$work/runs.log"
