@@ -145,6 +145,15 @@ std::string AdminServer::metrics() const {
   for (const AnomalyInfo& a : all_anomalies())
     line(out, "zkwire_anomalies_total", "anomaly=\"" + std::string(a.id) + "\"",
          static_cast<double>(m.anomalies[static_cast<size_t>(a.anomaly)]));
+  help(out, "zkwire_session_moves_total", "counter",
+       "sessions moved by the rebalancer, by route and reason (docs/rebalancing.md)");
+  for (const auto& [route, n] : proxy_.rebalancer().moves_by_route()) {
+    const auto& [from, to, reason] = route;
+    line(out, "zkwire_session_moves_total",
+         "from=\"" + from + "\",to=\"" + to + "\",reason=\"" + reason + "\"", static_cast<double>(n));
+  }
+  help(out, "zkwire_session_moves_under_way", "gauge", "moved sessions not yet reconnected");
+  line(out, "zkwire_session_moves_under_way", "", static_cast<double>(proxy_.rebalancer().moves_under_way()));
   help(out, "zkwire_upstream_up", "gauge", "1 when the server is taking clients, 0 when ejected");
   help(out, "zkwire_upstream_connections", "gauge", "client connections relayed to each server now");
   help(out, "zkwire_upstream_failures_total", "counter",

@@ -160,7 +160,8 @@ void ProxyServer::rebalance(Timestamp now) {
   sessions.reserve(relays_.size());
   for (const auto& [id, relay] : relays_) {
     const std::optional<size_t> server = relay->attached_server();
-    if (server) sessions.push_back({id, relay->session(), *server, relay->pending_requests() == 0});
+    if (server)
+      sessions.push_back({id, relay->session(), *server, relay->established() && relay->pending_requests() == 0});
   }
   for (const PlannedMove& move : rebalancer_->tick(*pool_, sessions, now)) {
     auto it = relays_.find(move.relay);

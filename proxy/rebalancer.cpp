@@ -1,6 +1,8 @@
 // From relays and pool state to a plan, and from the plan to the sessions that move now.
 #include "proxy/rebalancer.h"
 
+#include <algorithm>
+
 namespace zkwire {
 namespace {
 
@@ -29,7 +31,11 @@ std::vector<PlannedMove> Rebalancer::tick(const UpstreamPool& pool, const std::v
   moves_.forget_expired(now);
   const auto& servers = pool.servers();
   // Moves under way count where they are going: their sessions are on no server until they reconnect.
-  std::vector<uint32_t> inbound = moves_.inbound(servers.size());
+  std::vector<int64_t> present;
+  present.reserve(sessions.size());
+  for (const AttachedSession& s : sessions) present.push_back(s.session);
+  std::sort(present.begin(), present.end());
+  std::vector<uint32_t> inbound = moves_.inbound(servers.size(), present);
   std::vector<ServerLoad> loads(servers.size());
   for (size_t i = 0; i < servers.size(); ++i) {
     loads[i].weight = servers[i].weight;
@@ -38,7 +44,12 @@ std::vector<PlannedMove> Rebalancer::tick(const UpstreamPool& pool, const std::v
   }
   for (const AttachedSession& s : sessions)
     if (s.server < loads.size()) ++loads[s.server].sessions;
-  if (!options_.enabled || !needs_rebalance(loads, options_.tolerance)) return {};
+  if (!options_.enabled) return {};
+  // Hysteresis: the tolerance decides when to start; once started, sessions move until the spread is exact
+  // (every server at the floor or ceiling of its share), so the result is even, not merely within tolerance.
+  if (!balancing_) balancing_ = needs_rebalance(loads, options_.tolerance);
+  if (balancing_) balancing_ = needs_rebalance(loads, 0);
+  if (!balancing_) return {};
 
   const RebalancePlan plan = plan_rebalance(loads);
   std::vector<MoveCandidate> candidates;

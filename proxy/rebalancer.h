@@ -53,6 +53,7 @@ class Rebalancer : public SessionRouter {
  private:
   RebalanceOptions options_;
   SessionMoves moves_;
+  bool balancing_ = false;  // started by drift beyond the tolerance, on until every share is exact
   uint64_t moves_total_ = 0;
   std::map<std::tuple<std::string, std::string, std::string>, uint64_t> by_route_;
 };

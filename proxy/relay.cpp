@@ -106,6 +106,7 @@ void Relay::read_first_bytes() {
   if (!four_letters) {
     int64_t session = 0;
     for (size_t i = kSessionIdEnd - 8; i < kSessionIdEnd; ++i) session = (session << 8) | head[i];
+    requested_session_ = session;
     if (session != 0) target = context_.router->target_of(session);
   }
   awaiting_first_bytes_ = false;
@@ -373,8 +374,10 @@ void Relay::on_socket_error(Side side) {
 }
 
 std::optional<size_t> Relay::attached_server() const {
-  if (finished_ || !server_ || decoder_->session_id() == 0) return std::nullopt;
-  return server_;
+  if (finished_ || session() == 0) return std::nullopt;
+  if (server_) return server_;
+  if (attempt_open_) return trying_;
+  return std::nullopt;
 }
 
 void Relay::move_away() {
@@ -393,6 +396,9 @@ void Relay::on_record(const Record& record) {
   context_.records->consume(connection_id_, record, labels_);
   if (record.kind == RecordKind::reply && record.latency_us >= 0 && server_)
     context_.pool->observed_latency(*server_, record.latency_us);
+  if (record.kind == RecordKind::connect_request) {
+    if (const auto* request = std::get_if<ConnectRequest>(&record.body)) requested_session_ = request->sessionId;
+  }
   if (record.kind == RecordKind::connect_request && replay_ && context_.options->handshake_timeout_ms > 0) {
     timeval timeout = millis(context_.options->handshake_timeout_ms);
     evtimer_add(handshake_timer_, &timeout);

@@ -58,13 +58,16 @@ class Relay : private RecordSink {
   uint32_t failovers() const { return failovers_; }
   const std::string& client_address() const { return client_address_; }
   std::string upstream_address() const;
-  int64_t session() const { return decoder_->session_id(); }
+  // The session granted or, before the ConnectResponse, the one its ConnectRequest resumes (0: none yet).
+  int64_t session() const { return decoder_->session_id() != 0 ? decoder_->session_id() : requested_session_; }
   size_t pending_requests() const { return decoder_->pending_requests(); }
   uint64_t bytes_up() const { return bytes_up_; }
   uint64_t bytes_down() const { return bytes_down_; }
   Timestamp opened() const { return opened_; }
-  // The server its session is attached on, while it is (not before the handshake, nor once closing).
+  // The server its session is attached on, or being attached on (a resume on its way), while it is.
   std::optional<size_t> attached_server() const;
+  // Its session attached and answered: only such a connection is moved.
+  bool established() const { return !finished_ && server_ && decoder_->session_id() != 0; }
   // Rebalancing: the upstream is closed first (so the session is never held on two servers), then the client,
   // which reconnects with its session and is sent to the new server.
   void move_away();
@@ -119,7 +122,8 @@ class Relay : private RecordSink {
   // Every byte the client has sent on this connection, kept only while nothing from the upstream has reached the
   // client (then another server can be given the same bytes unseen); freed at the server's first byte.
   evbuffer* replay_ = nullptr;
-  bool awaiting_first_bytes_ = false;  // reading the ConnectRequest before choosing a server (a move under way)
+  bool awaiting_first_bytes_ = false;
+  int64_t requested_session_ = 0;  // from the ConnectRequest: a resume, counted where it goes before it lands  // reading the ConnectRequest before choosing a server (a move under way)
   std::vector<size_t> candidates_;  // servers still to try, in order
   size_t trying_ = 0;  // the server being connected to
   bool attempt_open_ = false;  // an attempt on trying_ counts against it in the pool

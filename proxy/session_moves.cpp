@@ -51,10 +51,10 @@ std::optional<size_t> SessionMoves::target_of(int64_t session) const {
 
 void SessionMoves::arrived(int64_t session) { under_way_.erase(session); }
 
-std::vector<uint32_t> SessionMoves::inbound(size_t servers) const {
+std::vector<uint32_t> SessionMoves::inbound(size_t servers, const std::vector<int64_t>& present) const {
   std::vector<uint32_t> counts(servers, 0);
   for (const auto& [session, move] : under_way_)
-    if (move.to < servers) ++counts[move.to];
+    if (move.to < servers && !std::binary_search(present.begin(), present.end(), session)) ++counts[move.to];
   return counts;
 }
 

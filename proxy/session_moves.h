@@ -37,8 +37,9 @@ class SessionMoves {
   std::optional<size_t> target_of(int64_t session) const;
   // The session attached on `server`: its move, if any, is over.
   void arrived(int64_t session);
-  // Moves under way toward each of `servers` servers (they count toward its load until they arrive).
-  std::vector<uint32_t> inbound(size_t servers) const;
+  // Moves under way toward each of `servers` servers (they count toward its load until they arrive), leaving out
+  // the sessions in `present` (already counted where their connection is).
+  std::vector<uint32_t> inbound(size_t servers, const std::vector<int64_t>& present = {}) const;
   // Moves whose client never came back within give_up_ms are dropped (the session is no longer routed).
   void forget_expired(Timestamp now);
   void set_pace(double moves_per_second, uint32_t burst);

@@ -1,0 +1,192 @@
+#!/usr/bin/python3
+"""Rebalancing under load on a real 5-node ensemble: the proxy starts with 3 of its servers.
+
+Thirty kazoo sessions loop on writes and reads through the proxy. The server list grows to 5 (POST /servers), shrinks
+back to 3, then one server is killed and restarted. After each step the proxy must reach an even spread (within one
+session) with the fewest moves: each server's excess over its fair share, which is never more than the Java
+client's own ZOOKEEPER-1355 algorithm would move on the same numbers (simulated below). Throughout: no session
+expires or changes, no SessionMoved, and every request is answered or failed with ConnectionLoss.
+Usage: rebalance_test.py ZKWIRE ENSEMBLE_DIR"""
+import collections
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+from kazoo.client import KazooClient, KazooState
+from kazoo.exceptions import ConnectionLoss
+
+from proxy_harness import ROOT, Proxy, ensemble, log, server_ports, wait_until
+
+CLIENTS = 30
+zkwire, ensemble_dir = sys.argv[1], sys.argv[2]
+env = ensemble(ensemble_dir)
+ports = server_ports(env)
+assert len(ports) == 5, "the rebalance test needs the 5-node fixture"
+addresses = ["127.0.0.1:%d" % p for p in ports]
+script = os.path.join(ROOT, "scripts", "zk-ensemble.sh")
+
+
+class Worker(threading.Thread):
+    """One session writing and reading its own ephemeral node in a loop; every outcome is counted."""
+
+    def __init__(self, proxy, n):
+        super().__init__(daemon=True)
+        self.zk = KazooClient(hosts=proxy.connect, timeout=20.0)
+        self.states = []
+        self.zk.add_listener(self.states.append)
+        self.zk.start(timeout=15)
+        self.path = "/zkwire-rebalance-%d-%d" % (os.getpid(), n)
+        self.zk.create(self.path, b"0", ephemeral=True)  # makes the session global: it survives server changes
+        self.session = self.zk.client_id[0]
+        self.done = self.losses = 0
+        self.errors = []
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                self.zk.set(self.path, str(self.done).encode())
+                self.zk.get(self.path)
+                self.done += 1
+            except ConnectionLoss:
+                self.losses += 1  # the client saw it: allowed; kazoo retries on the next loop
+                time.sleep(0.02)
+            except Exception as e:  # anything else is a lost or failed request
+                self.errors.append(repr(e))
+                time.sleep(0.05)
+            time.sleep(0.01)
+
+
+def client_side_expected_moves(old, new, sessions_by_server):
+    """The Java client's expected reconnects when its list changes from `old` to `new` (StaticHostProvider):
+    clients of a removed server all move; if the list grew, each other client moves with probability 1-|old|/|new|."""
+    moves = 0.0
+    for server, n in sessions_by_server.items():
+        if server not in new:
+            moves += n
+        elif len(new) > len(old):
+            moves += n * (1 - len(old) / len(new))
+    return moves
+
+
+def post_servers(proxy, servers):
+    body = json.dumps({"servers": servers}).encode()
+    request = urllib.request.Request("http://127.0.0.1:%d/servers" % proxy.admin, data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as r:
+        return json.loads(r.read().decode())
+
+
+def spread(proxy):
+    """{address: sessions} of the servers taking clients, the moves counted so far and those under way."""
+    view = proxy.json("/servers")
+    sessions = {s["address"]: s["sessions"] for s in view["servers"] if s["takes_clients"]}
+    return sessions, view["moves_total"], view["moves_under_way"]
+
+
+def settle(proxy, servers, what, timeout=60):
+    """Waits for an even spread over exactly `servers` with no move under way; returns the move count."""
+    def even():
+        sessions, moves, under_way = spread(proxy)
+        total = sum(sessions.values())
+        on_listed = [sessions.get(a, 0) for a in servers]
+        return (under_way == 0 and set(sessions) == set(servers) and total == CLIENTS and
+                max(on_listed) - min(on_listed) <= 1) and moves
+    try:
+        wait_until(lambda: even() is not False, timeout, "an even spread after " + what, interval=0.2)
+    except AssertionError:
+        log("last /servers: " + proxy.get("/servers"))
+        log("last /connections: " + proxy.get("/connections"))
+        raise
+    sessions, moves, _ = spread(proxy)
+    log("%s: spread %s, %d moves so far" % (what, sorted(sessions.values()), moves))
+    return moves
+
+
+def progress(workers, steps=5, timeout=40):
+    before = [w.done for w in workers]
+    wait_until(lambda: all(w.done >= b + steps for w, b in zip(workers, before)), timeout, "every session at work")
+
+
+def main():
+    killed = None
+    with Proxy(zkwire, addresses[:3], "--rebalance", "--moves-per-second", "50",
+               log_traffic=os.devnull) as proxy:
+        workers = [Worker(proxy, n) for n in range(CLIENTS)]
+        for w in workers:
+            w.start()
+        progress(workers)
+        moves = settle(proxy, addresses[:3], "start")
+        assert moves == 0, "an even start needs no move"
+
+        # Grow to 5: 10/10/10 becomes 6 each; the minimum is 3 x 4 = 12 moves.
+        before, _, _ = spread(proxy)
+        post_servers(proxy, addresses)
+        grown = settle(proxy, addresses, "grown to 5")
+        expected_client_side = client_side_expected_moves(addresses[:3], addresses, before)
+        log("grow: %d moves; minimum 12; the Java clients would expect %.1f" % (grown - moves, expected_client_side))
+        assert grown - moves == 12, grown - moves
+        assert grown - moves <= expected_client_side + 1e-9
+        progress(workers)
+
+        # Shrink back to 3: the 12 sessions of servers 4 and 5 move, nobody else.
+        before, _, _ = spread(proxy)
+        post_servers(proxy, addresses[:3])
+        shrunk = settle(proxy, addresses[:3], "shrunk to 3")
+        expected_client_side = client_side_expected_moves(addresses, addresses[:3], before)
+        log("shrink: %d moves; the Java clients would expect %.1f" % (shrunk - grown, expected_client_side))
+        assert shrunk - grown == sum(before.get(a, 0) for a in addresses[3:])
+        assert shrunk - grown <= expected_client_side + 1e-9
+        progress(workers)
+
+        # Kill server 1: its clients reconnect by themselves (not moves) to the two others; when it is back it
+        # gets its share from them, and nothing else moves.
+        victim = 1
+        subprocess.run([script, "kill", ensemble_dir, str(victim)], check=True)
+        killed = victim
+        progress(workers)
+        before_back = settle(proxy, addresses[1:3], "server 1 down")
+        subprocess.run([script, "restart", ensemble_dir, str(victim)], check=True)
+        killed = None
+        log("node %d restarted" % victim)
+        back = settle(proxy, addresses[:3], "server 1 back")
+        log("server back: %d moves (its fair share is 10)" % (back - before_back))
+        assert back - before_back == 10, back - before_back
+        progress(workers)
+
+        for w in workers:
+            w.stop.set()
+        for w in workers:
+            w.join(10)
+        # A client moved by the last step may still be reconnecting.
+        wait_until(lambda: all(w.zk.client_id is not None and w.zk.state == KazooState.CONNECTED for w in workers),
+                   20, "every client connected")
+        metrics = proxy.metrics()
+        moved_anomalies = metrics.get('zkwire_anomalies_total{anomaly="session_moved"}', 0)
+        expired_anomalies = metrics.get('zkwire_anomalies_total{anomaly="session_expired"}', 0)
+        losses = sum(w.losses for w in workers)
+        log("done: %d requests, %d ConnectionLoss seen by clients, %d session_moved, %d session_expired" %
+            (sum(w.done for w in workers), losses, moved_anomalies, expired_anomalies))
+        for w in workers:
+            assert not w.errors, w.errors
+            assert KazooState.LOST not in w.states, "session of %s expired" % w.path
+            assert w.zk.client_id[0] == w.session, "session %x changed" % w.session
+            assert w.zk.exists(w.path) is not None, "the ephemeral of a live session vanished"
+            w.zk.stop()
+            w.zk.close()
+        assert moved_anomalies == 0, "a move caused SessionMoved"
+        assert expired_anomalies == 0, "a session expired"
+    return killed
+
+
+killed = None
+try:
+    killed = main()
+finally:
+    if killed:
+        subprocess.run([script, "restart", ensemble_dir, str(killed)], check=True)
+print("rebalance: ok")
