@@ -82,6 +82,8 @@ def main(state):
         log("six clients on %s" % on)
         assert leader not in on and sorted(set(on)) == sorted(followers), on
         close_all(clients)
+        # Their connections end when the servers answer the closeSession and close: before a server is paused.
+        wait_until(lambda: not clients_on(proxy), 10, "the six connections closed")
 
         # 3. A paused follower: the kernel still accepts, srvr gets no answer: down and ejected by the checks.
         victim = followers[0]
