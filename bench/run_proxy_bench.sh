@@ -92,13 +92,15 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
 
-# wait_port PORT: until something accepts on 127.0.0.1:PORT (10 s at most).
+# wait_port PORT NAME: until something accepts on 127.0.0.1:PORT (60 s at most: valgrind starts slowly on a busy
+# machine); NAME's log is shown if nothing does.
 wait_port() {
-  for _ in $(seq 100); do
+  for _ in $(seq 600); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.1
   done
-  echo "run_proxy_bench: nothing listens on port $1" >&2
+  echo "run_proxy_bench: nothing listens on port $1 ($2); its log:" >&2
+  tail -5 "$work/$2.log" >&2
   exit 1
 }
 
@@ -140,7 +142,7 @@ backend upstream
   server zk 127.0.0.1:$3
 EOF
   start "$1" ${wrap:-} haproxy -db -f "$work/$1.cfg"
-  wait_port "$2"
+  wait_port "$2" "$1"
 }
 
 # zkwire with full decoding, session inspection and metrics; no traffic log. Its connect timeout is haproxy's
@@ -149,7 +151,7 @@ EOF
 start_zkwire() {  # NAME LISTEN_PORT UPSTREAM_PORT
   start "$1" ${wrap:-} "$zkwire" proxy --listen "127.0.0.1:$2" --upstream "127.0.0.1:$3" --max-connections 10000 \
     --connect-timeout-ms 5000
-  wait_port "$2"
+  wait_port "$2" "$1"
 }
 
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
@@ -240,7 +242,7 @@ callgrind_instructions() {
 # ---- the responder table ----
 read -r p_resp p_ha p_zw <<<"$(free_ports 3)"
 start responder "$responder" --listen "127.0.0.1:$p_resp"
-wait_port "$p_resp"
+wait_port "$p_resp" responder
 start_haproxy haproxy "$p_ha" "$p_resp"; ha_pid=$last_pid
 start_zkwire zkwire "$p_zw" "$p_resp"; zw_pid=$last_pid
 
@@ -316,6 +318,9 @@ memory_lines=(
   "$(printf '%-44s %12s %12s %12s' "memory kept per closed session (bytes)" - "$kept_ha" "$kept_zw")"
 )
 
+print_table "Against bench/zk_responder (the proxies' own cost); medians of $rounds throughput runs of ${seconds} s \
+and $((rounds * 5)) ping-pong runs of 1 s" resp "${memory_lines[@]}"
+
 if [ "$callgrind" -eq 1 ]; then
   # Once with the deep pipelines (a read carries many frames: haproxy's per-read cost is shared, zkwire still decodes
   # every frame) and once with one request in flight per session (every request is its own reads and writes).
@@ -327,13 +332,10 @@ if [ "$callgrind" -eq 1 ]; then
       callgrind_instructions "cg-$kind-$cg_depth-2" "$kind" "$p_resp" $((2 * m)) "$cg_depth"
       eval "ipr_$kind=$(((instructions - i1) / m))"
     done
-    memory_lines+=("$(printf '%-44s %12s %12s %12s %10s %10s' "user-space instructions/request ($sessions x $cg_depth)" - \
-      "$ipr_haproxy" "$ipr_zkwire" "" "$(awk -v a="$ipr_zkwire" -v b="$ipr_haproxy" 'BEGIN { printf "%.2f", a / b }')")")
+    printf '%-44s %12s %12s %12s %10s %10s\n' "user-space instructions/request ($sessions x $cg_depth)" - \
+      "$ipr_haproxy" "$ipr_zkwire" "" "$(awk -v a="$ipr_zkwire" -v b="$ipr_haproxy" 'BEGIN { printf "%.2f", a / b }')"
   done
 fi
-
-print_table "Against bench/zk_responder (the proxies' own cost); medians of $rounds throughput runs of ${seconds} s \
-and $((rounds * 5)) ping-pong runs of 1 s" resp "${memory_lines[@]}"
 
 # ---- the real ZooKeeper table ----
 if [ "$with_zk" -eq 1 ]; then
