@@ -2,7 +2,8 @@
 # Starts and stops a real ZooKeeper ensemble (Debian's zookeeper 3.8.0 package) on loopback, one process
 # session per node. Meant for CTest fixtures (FIXTURES_SETUP / FIXTURES_CLEANUP) and captures/record.sh.
 #
-#   zk-ensemble.sh start   DIR [--nodes 1|3|5] [--extra-jvm-flag FLAG]... [--base-port B]
+#   zk-ensemble.sh start   DIR [--nodes 1|3|5] [--extra-jvm-flag FLAG]... [--extra-config KEY=VALUE]...
+#                                                   [--base-port B]
 #                                                   prints the connect string; ports are free ones picked
 #                                                   at random unless --base-port B: node i (1-based) then
 #                                                   gets client B+i-1, quorum B+10+i-1, election B+20+i-1
@@ -25,7 +26,7 @@ die() { echo "zk-ensemble: $*" >&2; exit 1; }
 log() { echo "zk-ensemble: $*" >&2; }
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -145,13 +146,14 @@ wait_ready() {
 }
 
 cmd_start() {
-  local dir="" nodes=1 extra=() base=""
+  local dir="" nodes=1 extra=() base="" extra_config=()
   while [ $# -gt 0 ]; do
     case "$1" in
       --nodes) nodes="$2"; shift 2 ;;
       --nodes=*) nodes="${1#*=}"; shift ;;
       --extra-jvm-flag) extra+=("$2"); shift 2 ;;
       --extra-jvm-flag=*) extra+=("${1#*=}"); shift ;;
+      --extra-config) extra_config+=("$2"); shift 2 ;;
       --base-port) base="$2"; shift 2 ;;
       --base-port=*) base="${1#*=}"; shift ;;
       -*) die "unknown option $1" ;;
@@ -224,6 +226,7 @@ EOF
       # EPHEMERALONLOCALSESSION; with it the session is upgraded to a global one on its first ephemeral.
       echo "localSessionsUpgradingEnabled=true"
       echo "autopurge.purgeInterval=0"
+      for line in "${extra_config[@]}"; do echo "$line"; done
       if [ "$nodes" -gt 1 ]; then
         echo "standaloneEnabled=false"
         printf '%s' "$servers"
