@@ -182,6 +182,9 @@ bool ProxyServer::set_servers(const std::vector<std::string>& servers, std::stri
   }
   const std::string change = pool_->set_servers(std::move(*specs));
   if (!change.empty()) spdlog::info("servers from {}: {}", source, change);
+  // The running configuration says what is in use (/config), and a reload compares against it. When the list
+  // follows the ensemble, `upstreams` stays what it is: where to ask.
+  if (!config_.proxy.rebalance.follow_ensemble_config) config_.proxy.upstreams = servers;
   return true;
 }
 

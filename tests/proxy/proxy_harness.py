@@ -50,13 +50,15 @@ class Proxy:
     def __init__(self, zkwire, upstreams, *extra, log_traffic=None):
         self.port, self.admin = free_port(), free_port()
         self.log_traffic = log_traffic
-        args = [zkwire, "proxy", "--listen", "127.0.0.1:%d" % self.port,
-                "--upstream", ",".join(upstreams), "--admin", "127.0.0.1:%d" % self.admin]
+        args = [zkwire, "proxy", "--listen", "127.0.0.1:%d" % self.port, "--admin", "127.0.0.1:%d" % self.admin]
+        if upstreams is not None:  # None: they come from a config file among `extra` (-c FILE)
+            args += ["--upstream", ",".join(upstreams)]
         if log_traffic:
             args += ["--log-traffic", log_traffic]
         args += list(extra)
         self.stderr_path = "/tmp/zkwire-proxy-%d.err" % self.port
         self.stderr = open(self.stderr_path, "w")
+        self.args = args
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.stderr, start_new_session=True)
         self.connect = "127.0.0.1:%d" % self.port
         deadline = time.time() + 10
@@ -98,6 +100,9 @@ class Proxy:
     def rss_kb(self):
         with open("/proc/%d/status" % self.process.pid) as f:
             return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+    def reload(self):
+        self.process.send_signal(signal.SIGHUP)
 
     def alive(self):
         return self.process.poll() is None

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Rebalancing under load on a real 5-node ensemble: the proxy starts with 3 of its servers.
 
-Thirty kazoo sessions loop on writes and reads through the proxy. The server list grows to 5 (POST /servers), shrinks
-back to 3, then one server is killed and restarted. After each step the proxy must reach an even spread (within one
+Thirty kazoo sessions loop on writes and reads through the proxy. The server list, from a config file, grows to 5
+(POST /servers), shrinks back to 3 (the file edited, then SIGHUP), then one server is killed and restarted. After each step the proxy must reach an even spread (within one
 session) with the fewest moves: each server's excess over its fair share, which is never more than the Java
 client's own ZOOKEEPER-1355 algorithm would move on the same numbers (simulated below). Throughout: no session
 expires or changes, no SessionMoved, and every request is answered or failed with ConnectionLoss.
@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -73,6 +74,13 @@ def client_side_expected_moves(old, new, sessions_by_server):
     return moves
 
 
+def write_config(path, servers, reason="the first list"):
+    with open(path, "w") as f:
+        f.write("# %s\nproxy:\n  rebalance: true\n  moves_per_second: 50\n  upstreams:\n" % reason)
+        for s in servers:
+            f.write("    - %s\n" % s)
+
+
 def post_servers(proxy, servers):
     body = json.dumps({"servers": servers}).encode()
     request = urllib.request.Request("http://127.0.0.1:%d/servers" % proxy.admin, data=body, method="POST",
@@ -114,8 +122,10 @@ def progress(workers, steps=5, timeout=40):
 
 def main():
     killed = None
-    with Proxy(zkwire, addresses[:3], "--rebalance", "--moves-per-second", "50",
-               log_traffic=os.devnull) as proxy:
+    # The list starts in a config file: it grows by POST /servers and shrinks back by SIGHUP on the file.
+    config = tempfile.NamedTemporaryFile("w", prefix="zkwire-rebalance-", suffix=".yaml", delete=False)
+    write_config(config.name, addresses[:3])
+    with Proxy(zkwire, None, "-c", config.name, log_traffic=os.devnull) as proxy:
         workers = [Worker(proxy, n) for n in range(CLIENTS)]
         for w in workers:
             w.start()
@@ -133,9 +143,10 @@ def main():
         assert grown - moves <= expected_client_side + 1e-9
         progress(workers)
 
-        # Shrink back to 3: the 12 sessions of servers 4 and 5 move, nobody else.
+        # Shrink back to 3 by editing the file and SIGHUP: the 12 sessions of servers 4 and 5 move, nobody else.
         before, _, _ = spread(proxy)
-        post_servers(proxy, addresses[:3])
+        write_config(config.name, addresses[:3], reason="shrunk by a reload")
+        proxy.reload()
         shrunk = settle(proxy, addresses[:3], "shrunk to 3")
         expected_client_side = client_side_expected_moves(addresses, addresses[:3], before)
         log("shrink: %d moves; the Java clients would expect %.1f" % (shrunk - grown, expected_client_side))
@@ -182,6 +193,7 @@ def main():
             w.zk.close()
         assert moved_anomalies == 0, "a move caused SessionMoved"
         assert expired_anomalies == 0, "a session expired"
+    os.unlink(config.name)
     return killed
 
 
