@@ -373,7 +373,6 @@ std::string AdminServer::servers() const {
   e.begin_array();
   for (size_t i = 0; i < upstreams.size(); ++i) {
     const Upstream& u = upstreams[i];
-    if (!u.listed && u.connections == 0 && sessions[i] == 0) continue;  // removed and empty: history only
     e.begin_object();
     e.key("address");
     e.value_string(u.address.text);
