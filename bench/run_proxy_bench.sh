@@ -239,6 +239,10 @@ callgrind_instructions() {
   instructions=$(awk '/^totals:|^summary:/ { print $2; exit }' "$work/$1.callgrind")
 }
 
+# The machine's load says how much to trust a run: on a shared 2-core machine other jobs move throughputs a lot.
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "load average before: $(load_average) ($(nproc) CPUs)"
+
 # ---- the responder table ----
 read -r p_resp p_ha p_zw <<<"$(free_ports 3)"
 start responder "$responder" --listen "127.0.0.1:$p_resp"
@@ -350,5 +354,6 @@ if [ "$with_zk" -eq 1 ]; then
   print_table "Against a real 1-node ZooKeeper 3.8 (Java; the server is the limit on this machine); same runs" zk
 fi
 echo
+echo "load average after: $(load_average)"
 echo "Each load generator run (every one checked: no error, no missing reply):"
 sed 's/^/  /' "$work/runs.log"
