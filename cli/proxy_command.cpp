@@ -20,7 +20,7 @@ void print_proxy_help() {
       "  --listen HOST:PORT[,...]   where clients connect (default 127.0.0.1:2181; [::1]:2181 for IPv6)\n"
       "  --upstream HOST:PORT,...   the ensemble's servers\n"
       "  --policy NAME              least_connections (default), round_robin, random\n"
-      "  --connect-timeout-ms N     per server, before the next is tried (default 1000)\n"
+      "  --connect-timeout-ms N     per server, before the next is tried (default 3000)\n"
       "  --handshake-timeout-ms N   a server that accepts and leaves the ConnectRequest unanswered this long is\n"
       "                             counted as failed and the next gets it, unseen by the client (default 2000)\n"
       "  --health-check WORD        srvr (default: mode and zxid), ruok (alive only), or off\n"

@@ -60,7 +60,9 @@ struct ProxyOptions {
   std::vector<std::string> upstreams;  // "host:port" or "host:port@weight" (weights for rebalancing)
   PoolOptions pool;
   RebalanceOptions rebalance;
-  int64_t connect_timeout_ms = 1'000;  // per upstream attempt, before the next server is tried
+  // Per upstream attempt, before the next server is tried. Not 1 s: a burst of connects overflows ZooKeeper's
+  // listen backlog of 50 and the kernel resends a dropped SYN after 1 s, which would fail a healthy server.
+  int64_t connect_timeout_ms = 3'000;
   // From the client's ConnectRequest to the server's first byte; past it the next server gets the ConnectRequest.
   int64_t handshake_timeout_ms = 2'000;  // 0: wait as long as the client does
   HealthCheckOptions health;
