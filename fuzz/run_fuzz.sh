@@ -11,6 +11,11 @@ source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${ZKWIRE_FUZZ_BUILD_DIR:-$source_dir/../build-fuzz}"
 jobs="${ZKWIRE_FUZZ_JOBS:-2}"
 
+# A build directory left by another checkout of the tree would make cmake refuse: start it afresh.
+if [ -f "$build_dir/CMakeCache.txt" ] &&
+   ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$source_dir" "$build_dir/CMakeCache.txt"; then
+  rm -rf "$build_dir"
+fi
 cmake -S "$source_dir" -B "$build_dir" -G Ninja \
   -DCMAKE_CXX_COMPILER="${CXX:-clang++}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DZKWIRE_FUZZ=ON -DZKWIRE_SANITIZE=ON -DZKWIRE_BENCH=OFF >/dev/null
