@@ -75,4 +75,10 @@ inline int32_t peek_i32(const uint8_t* p) {
                               (uint32_t{p[2]} << 8) | uint32_t{p[3]});
 }
 
+inline int64_t peek_i64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+  return static_cast<int64_t>(v);
+}
+
 }  // namespace zkwire

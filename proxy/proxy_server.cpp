@@ -156,6 +156,7 @@ void ProxyServer::tick_cb(evutil_socket_t, short, void* arg) {
 }
 
 void ProxyServer::rebalance(Timestamp now) {
+  if (!config_.proxy.rebalance.enabled && rebalancer_->moves_under_way() == 0) return;
   std::vector<AttachedSession> sessions;
   sessions.reserve(relays_.size());
   for (const auto& [id, relay] : relays_) {

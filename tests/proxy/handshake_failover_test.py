@@ -7,55 +7,20 @@ records what it receives. Health checks are off so that only the handshake path 
 connect one after another; a raw client also sends a request right behind its ConnectRequest, so the replay must
 carry both. Usage: handshake_failover_test.py ZKWIRE ENSEMBLE_DIR"""
 import os
-import socket
 import struct
 import sys
 import tempfile
-import threading
 import time
 
 from kazoo.client import KazooClient
 
-from proxy_harness import Proxy, ensemble, log, read_log, server_ports, wait_until
+from proxy_harness import Proxy, SilentUpstream, ensemble, log, read_log, server_ports
 import zkraw
 
 zkwire, ensemble_dir = sys.argv[1], sys.argv[2]
 ports = server_ports(ensemble(ensemble_dir))
 traffic = tempfile.NamedTemporaryFile(prefix="zkwire-proxy-failover-", suffix=".jsonl", delete=False).name
 HANDSHAKE_MS = 500
-
-
-class SilentUpstream(threading.Thread):
-    """Accepts, keeps every byte it is sent, never answers."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.received = []
-
-    def run(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            got = bytearray()
-            self.received.append(got)
-            threading.Thread(target=self.keep, args=(conn, got), daemon=True).start()
-
-    @staticmethod
-    def keep(conn, got):
-        try:
-            while True:
-                d = conn.recv(65536)
-                if not d:
-                    return
-                got += d
-        except OSError:
-            return
 
 
 def main():

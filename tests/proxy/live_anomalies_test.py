@@ -12,7 +12,6 @@ in the proxy's traffic log (kind "anomaly") and in /metrics while the proxy runs
   on followers, where (unlike on the leader) the stale connection still answers reads, as the driver expects.
 Usage: live_anomalies_test.py ZKWIRE ENSEMBLE_DIR"""
 import os
-import signal
 import subprocess
 import sys
 import tempfile

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -142,3 +143,94 @@ def wait_until(predicate, timeout, what, interval=0.05):
             return value
         time.sleep(interval)
     raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
+
+
+class SessionWorker(threading.Thread):
+    """One kazoo session through `connect`, looping on a write and a read of its own ephemeral node (which makes the
+    session global: the ensemble runs local sessions, which die with their server). What each request ends in is
+    counted: `done`, `losses` (ConnectionLoss, which the client sees and retries), anything else in `errors`."""
+
+    def __init__(self, connect, name):
+        from kazoo.client import KazooClient  # only the tests that drive sessions need kazoo
+        super().__init__(daemon=True)
+        self.zk = KazooClient(hosts=connect, timeout=20.0)
+        self.states = []
+        self.zk.add_listener(self.states.append)
+        self.zk.start(timeout=15)
+        self.path = "/zkwire-%s-%d" % (name, os.getpid())
+        self.zk.create(self.path, b"0", ephemeral=True)
+        self.session = self.zk.client_id[0]
+        self.done = self.losses = 0
+        self.errors = []
+        self.stop = threading.Event()
+
+    def run(self):
+        from kazoo.exceptions import ConnectionLoss, SessionExpiredError
+        while not self.stop.is_set():
+            try:
+                self.zk.set(self.path, str(self.done).encode())
+                self.zk.get(self.path)
+                self.done += 1
+            except ConnectionLoss:
+                self.losses += 1  # in flight or still queued in kazoo when its connection ended
+                time.sleep(0.02)
+            except SessionExpiredError as e:
+                self.errors.append(repr(e))
+                return
+            except Exception as e:  # note it and go on: each test says which errors it tolerates
+                self.errors.append(repr(e))
+                time.sleep(0.05)
+            time.sleep(0.01)
+
+    def finish(self):
+        """Stops the loop, then checks the session survived: connected again with the same id (a busy machine can
+        make a client reconnect once more), never LOST, its ephemeral still there. Closes the client."""
+        from kazoo.client import KazooState
+        self.stop.set()
+        self.join(10)
+        client_id = wait_until(lambda: self.zk.client_id, 20, "the client of %s connected" % self.path)
+        assert KazooState.LOST not in self.states, "session of %s expired: %s" % (self.path, self.states)
+        assert client_id[0] == self.session, "session changed from %x to %x" % (self.session, client_id[0])
+        assert self.zk.exists(self.path) is not None, "the ephemeral of a live session vanished"
+        self.zk.stop()
+        self.zk.close()
+
+
+def progress(workers, steps, timeout, what="every session at work"):
+    """Waits until every worker has done `steps` more loops."""
+    before = [w.done for w in workers]
+    wait_until(lambda: all(w.done >= b + steps for w, b in zip(workers, before)), timeout, what)
+
+
+class SilentUpstream(threading.Thread):
+    """A hostile peer, not a stand-in for ZooKeeper: accepts, keeps every byte each connection sends, never answers.
+    `received` has one bytearray per accepted connection."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.received = []
+
+    def run(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            got = bytearray()
+            self.received.append(got)
+            threading.Thread(target=self.keep, args=(conn, got), daemon=True).start()
+
+    @staticmethod
+    def keep(conn, got):
+        try:
+            while True:
+                d = conn.recv(65536)
+                if not d:
+                    return
+                got += d
+        except OSError:
+            return
