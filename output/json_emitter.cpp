@@ -90,7 +90,7 @@ void JsonEmitter::value_string(std::string_view s) {
     char buf[kShort + 3];
     char* p = put_separator(buf);
     *p++ = '"';
-    std::memcpy(p, s.data(), s.size());
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view may have no data at all: no memcpy
     p += s.size();
     *p++ = '"';
     out_.append(buf, static_cast<size_t>(p - buf));

@@ -44,7 +44,7 @@ class JsonEmitter {
     char buf[kShort + 4];
     char* p = put_separator(buf);
     *p++ = '"';
-    std::memcpy(p, name.data(), name.size());
+    if (!name.empty()) std::memcpy(p, name.data(), name.size());
     p += name.size();
     *p++ = '"';
     *p++ = ':';

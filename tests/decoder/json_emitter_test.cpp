@@ -56,6 +56,18 @@ TEST(JsonEmitter, EveryStringMatchesTheCharacterByCharacterRules) {
   }
 }
 
+TEST(JsonEmitter, AnEmptyStringWithoutDataIsTwoQuotes) {
+  // A default string_view has no data pointer: copying from it, even nothing, is undefined (found by the fuzzer).
+  EXPECT_EQ(emitted(std::string_view{}), "\"\"");
+  std::string out;
+  JsonEmitter e(out);
+  e.begin_object();
+  e.key(std::string_view{});
+  e.value_string(std::string_view{});
+  e.end_object();
+  EXPECT_EQ(out, "{\"\":\"\"}");
+}
+
 TEST(JsonEmitter, KeysNumbersAndIdsWithTheirSeparators) {
   std::string out;
   JsonEmitter e(out);
