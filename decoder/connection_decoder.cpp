@@ -134,7 +134,6 @@ void ConnectionDecoder::feed_text(Side& s, Direction dir, std::span<const uint8_
 
 void ConnectionDecoder::enter_resync(Side& s, std::span<const uint8_t> rest, uint64_t rest_offset) {
   s.mode = Mode::resync;
-  s.settled_end = UINT64_MAX;
   s.held.clear();
   s.skipped = 0;
   // Prefix bytes the framer was holding belong in front of the unconsumed input.
@@ -186,13 +185,10 @@ void ConnectionDecoder::resync_at(Side& s, Direction dir, size_t pos, Timestamp 
 void ConnectionDecoder::settle_resync(Direction dir, Timestamp ts) {
   Side& s = side(dir);
   if (s.mode != Mode::resync) return;
-  const uint64_t held_end = s.held_offset + s.held.size();
-  if (held_end == s.settled_end) return;  // nothing new since the last scan found nothing
   for (size_t pos = 0; pos + 4 <= s.held.size(); ++pos) {
     auto from = std::span<const uint8_t>(s.held).subspan(pos);
     if (plausible_boundary(dir, from, options_.max_frame, true) == Plausibility::yes) return resync_at(s, dir, pos, ts);
   }
-  s.settled_end = held_end;
 }
 
 void ConnectionDecoder::gap(Direction dir, uint64_t missing, Timestamp ts) {
@@ -239,7 +235,6 @@ void ConnectionDecoder::gap(Direction dir, uint64_t missing, Timestamp ts) {
   }
   if (s.framer.in_partial_frame()) emit_truncated(s, dir, missing, ts);
   s.mode = Mode::resync;
-  s.settled_end = UINT64_MAX;
   s.held.clear();
   s.skipped = 0;
   s.held_offset = after_gap;

@@ -51,9 +51,6 @@ class ConnectionDecoder {
     uint64_t held_offset = 0;
     bool resync_after_gap = false;
     uint64_t skipped = 0;  // resync: bytes ruled out and dropped since the search began (held_offset is past them)
-    // resync: the held bytes (end offset) a settle already found no boundary in; the same bytes give the same answer,
-    // so a peer that keeps sending while this side is silent costs one scan, not one per chunk.
-    uint64_t settled_end = UINT64_MAX;
   };
   struct FrameHandler;
 
