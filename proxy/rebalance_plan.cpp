@@ -6,6 +6,14 @@
 #include <numeric>
 
 namespace zkwire {
+namespace {
+
+// A server that can take sessions: without one, nothing is planned.
+bool anywhere_to_go(const std::vector<ServerLoad>& servers) {
+  return std::any_of(servers.begin(), servers.end(), [](const ServerLoad& s) { return s.takes_clients && s.weight > 0; });
+}
+
+}  // namespace
 
 uint32_t RebalancePlan::moves() const { return std::accumulate(moves_from.begin(), moves_from.end(), 0u); }
 
@@ -46,9 +54,7 @@ std::vector<uint32_t> fair_shares(const std::vector<ServerLoad>& servers) {
 
 bool needs_rebalance(const std::vector<ServerLoad>& servers, uint32_t tolerance) {
   const std::vector<uint32_t> targets = fair_shares(servers);
-  bool anywhere_to_go = false;
-  for (const ServerLoad& s : servers) anywhere_to_go |= s.takes_clients && s.weight > 0;
-  if (!anywhere_to_go) return false;
+  if (!anywhere_to_go(servers)) return false;
   for (size_t i = 0; i < servers.size(); ++i) {
     const int64_t off = static_cast<int64_t>(servers[i].sessions) - static_cast<int64_t>(targets[i]);
     if (!servers[i].takes_clients && servers[i].sessions > 0) return true;
@@ -62,9 +68,7 @@ RebalancePlan plan_rebalance(const std::vector<ServerLoad>& servers) {
   plan.targets = fair_shares(servers);
   plan.moves_from.assign(servers.size(), 0);
   plan.moves_to.assign(servers.size(), 0);
-  bool anywhere_to_go = false;
-  for (const ServerLoad& s : servers) anywhere_to_go |= s.takes_clients && s.weight > 0;
-  if (!anywhere_to_go) return plan;
+  if (!anywhere_to_go(servers)) return plan;
   for (size_t i = 0; i < servers.size(); ++i) {
     if (servers[i].sessions > plan.targets[i]) plan.moves_from[i] = servers[i].sessions - plan.targets[i];
     if (servers[i].sessions < plan.targets[i]) plan.moves_to[i] = plan.targets[i] - servers[i].sessions;
