@@ -46,9 +46,9 @@ ConnectionDecoder::ConnectionDecoder(const DecoderOptions& options, RecordSink& 
     : options_(options),
       sink_(sink),
       client_{started_mid_stream ? Mode::resync : Mode::first_bytes,
-              Framer(options.max_frame, options.oversize_skip_limit), {}, 0, false},
+              Framer(options.max_frame, options.oversize_skip_limit), {}, 0},
       server_{started_mid_stream ? Mode::resync : Mode::handshake,
-              Framer(options.max_frame, options.oversize_skip_limit), {}, 0, false},
+              Framer(options.max_frame, options.oversize_skip_limit), {}, 0},
       pending_(options.max_pending) {}
 
 Record ConnectionDecoder::base_record(RecordKind kind, Direction dir, Timestamp ts, uint64_t offset) const {
@@ -134,6 +134,7 @@ void ConnectionDecoder::feed_text(Side& s, Direction dir, std::span<const uint8_
 
 void ConnectionDecoder::enter_resync(Side& s, std::span<const uint8_t> rest, uint64_t rest_offset) {
   s.mode = Mode::resync;
+  s.settled_end = kNotSettled;
   s.held.clear();
   s.skipped = 0;
   // Prefix bytes the framer was holding belong in front of the unconsumed input.
@@ -182,12 +183,26 @@ void ConnectionDecoder::resync_at(Side& s, Direction dir, size_t pos, Timestamp 
 // now, and a last frame ending exactly where its bytes end needs no second frame to confirm it. Without this, the
 // request before the reply would stay held until the next request, its reply would go by unmatched, and the request
 // would then wait forever. Nothing is dropped when no boundary is found: more bytes may still complete one.
+//
+// Settling is repeated until it finds nothing: a boundary found can lead to frames and then to lost framing again,
+// and the new search must be settled too, or one peer read would settle less than two (records would depend on how
+// the peer's bytes were split). The verdict depends on the held bytes alone, so when a search found nothing, the same
+// bytes (or a suffix of them: feed_resync only drops from the front) are not scanned again on the peer's next read.
 void ConnectionDecoder::settle_resync(Direction dir, Timestamp ts) {
   Side& s = side(dir);
-  if (s.mode != Mode::resync) return;
-  for (size_t pos = 0; pos + 4 <= s.held.size(); ++pos) {
-    auto from = std::span<const uint8_t>(s.held).subspan(pos);
-    if (plausible_boundary(dir, from, options_.max_frame, true) == Plausibility::yes) return resync_at(s, dir, pos, ts);
+  while (s.mode == Mode::resync) {
+    const uint64_t held_end = s.held_offset + s.held.size();
+    if (held_end == s.settled_end) return;
+    size_t pos = 0;
+    for (; pos + 4 <= s.held.size(); ++pos) {
+      auto from = std::span<const uint8_t>(s.held).subspan(pos);
+      if (plausible_boundary(dir, from, options_.max_frame, true) == Plausibility::yes) break;
+    }
+    if (pos + 4 > s.held.size()) {
+      s.settled_end = held_end;
+      return;
+    }
+    resync_at(s, dir, pos, ts);
   }
 }
 
@@ -235,6 +250,7 @@ void ConnectionDecoder::gap(Direction dir, uint64_t missing, Timestamp ts) {
   }
   if (s.framer.in_partial_frame()) emit_truncated(s, dir, missing, ts);
   s.mode = Mode::resync;
+  s.settled_end = kNotSettled;
   s.held.clear();
   s.skipped = 0;
   s.held_offset = after_gap;

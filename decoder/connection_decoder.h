@@ -44,13 +44,14 @@ class ConnectionDecoder {
     text,         // a four-letter exchange: raw text until the close
     resync,       // framing lost: scanning for a frame boundary
   };
+  static constexpr uint64_t kNotSettled = UINT64_MAX;
   struct Side {
     Mode mode;
     Framer framer;
     std::vector<uint8_t> held;  // first_bytes, text or resync bytes
     uint64_t held_offset = 0;
-    bool resync_after_gap = false;
     uint64_t skipped = 0;  // resync: bytes ruled out and dropped since the search began (held_offset is past them)
+    uint64_t settled_end = kNotSettled;  // resync: end offset of held bytes a settle found no boundary in
   };
   struct FrameHandler;
 

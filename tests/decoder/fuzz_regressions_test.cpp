@@ -18,6 +18,9 @@ constexpr auto s2c = Direction::server_to_client;
 
 Bytes text_bytes(std::string_view s) { return {s.begin(), s.end()}; }
 
+// A getData header claiming a 900 KB frame: a plausible boundary, undecided while the rest may still come.
+Bytes long_claim() { return {0x00, 0x0d, 0xbb, 0xa0, 0, 0, 0, 1, 0, 0, 0, 4}; }
+
 // Feeds `bytes` to one side in reads of `piece` bytes (0: one read) and finishes the connection.
 std::string transcript(Direction dir, const Bytes& bytes, size_t piece, bool mid_stream = false) {
   RecordingSink sink;
@@ -87,12 +90,50 @@ TEST(FuzzRegressions, WaitingOnALongCandidateFrameIsLinearInTheReads) {
   ConnectionDecoder decoder(DecoderOptions{}, sink, true);
   Bytes garbage(200'000, 0);
   decoder.feed(c2s, garbage, Timestamp{});
-  // A getData header that claims a 900 KB frame: a plausible boundary, undecided until its end comes.
-  Bytes header{0x00, 0x0d, 0xbb, 0xa0, 0, 0, 0, 1, 0, 0, 0, 4};
-  decoder.feed(c2s, header, Timestamp{});
+  decoder.feed(c2s, long_claim(), Timestamp{});
   uint8_t byte = 0;
   for (int i = 0; i < 50'000; ++i) decoder.feed(c2s, {&byte, 1}, Timestamp{});
   EXPECT_TRUE(sink.records.empty());
+}
+
+// When the peer sends, a resyncing side settles (what it holds is all there is for now). Settling found a boundary,
+// decoded frames up to lost framing again, and stopped there: a peer read split in two settled that second search
+// too, one whole read did not, and the records depended on how the peer's bytes were split.
+TEST(FuzzRegressions, OnePeerReadSettlesAsMuchAsManySmallOnes) {
+  testing::FrameBuilder b;
+  auto request = [&](int32_t xid, const char* path) {
+    return testing::FrameBuilder::request(xid, OpCode::exists, PathWatchRequest{b.str(path), false});
+  };
+  Bytes lost_framing{0xff, 0xff, 0xff, 0xff};  // a negative length
+  Bytes held = testing::concat({long_claim(), request(1, "/a"), request(2, "/b"), lost_framing,  //
+                                long_claim(), request(3, "/c"), request(4, "/d")});
+  Bytes peer{0, 0, 0, 0};
+  auto run = [&](size_t peer_piece) {
+    RecordingSink sink;
+    ConnectionDecoder decoder(DecoderOptions{}, sink, true);
+    decoder.feed(c2s, held, Timestamp{});
+    for (size_t i = 0; i < peer.size(); i += peer_piece) {
+      decoder.feed(s2c, std::span<const uint8_t>(peer).subspan(i, peer_piece), Timestamp{});
+    }
+    decoder.finish(Timestamp{});
+    return sink.transcript();
+  };
+  std::string whole = run(peer.size());
+  EXPECT_NE(whole.find("\"xid\":4"), std::string::npos) << "the second search was settled too:\n" << whole;
+  EXPECT_EQ(run(1), whole);
+}
+
+// The peer's every read asks the resyncing side to settle; the same held bytes give the same answer, so they are
+// scanned once, not once per read (a 52 KB input took seconds under the fuzzer's instrumentation).
+TEST(FuzzRegressions, APeerChattingWhileThisSideHoldsACandidateFrameCostsOneScan) {
+  RecordingSink sink;
+  ConnectionDecoder decoder(DecoderOptions{}, sink, true);
+  decoder.feed(c2s, Bytes(20'000, 0), Timestamp{});
+  decoder.feed(c2s, long_claim(), Timestamp{});
+  decoder.feed(c2s, Bytes(30'000, 0), Timestamp{});
+  uint8_t byte = 0;
+  for (int i = 0; i < 30'000; ++i) decoder.feed(s2c, {&byte, 1}, Timestamp{});
+  for (const auto& r : sink.records) EXPECT_NE(r.dir, c2s) << "nothing on the held side is decided yet";
 }
 
 }  // namespace
