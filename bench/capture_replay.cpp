@@ -11,19 +11,20 @@ namespace {
 class Collector : public capture::FlowSink {
  public:
   explicit Collector(CapturedTraffic& out) : out_(out) {}
-  void on_flow_open(const capture::FlowInfo& info) override {
+  void* on_flow_open(const capture::FlowInfo& info) override {
     open_[info.id].started_mid_stream = info.started_mid_stream;
+    return nullptr;
   }
-  void on_flow_data(uint64_t id, Direction dir, std::span<const uint8_t> bytes, Timestamp at) override {
+  void on_flow_data(capture::FlowRef flow, Direction dir, std::span<const uint8_t> bytes, Timestamp at) override {
     // Copied: the span may point into libpcap's buffer, which the next packet reuses.
-    open_[id].events.push_back({dir, false, 0, {bytes.begin(), bytes.end()}, at});
+    open_[flow.id].events.push_back({dir, false, 0, {bytes.begin(), bytes.end()}, at});
     out_.bytes += bytes.size();
   }
-  void on_flow_gap(uint64_t id, Direction dir, uint64_t missing, Timestamp at) override {
-    open_[id].events.push_back({dir, true, missing, {}, at});
+  void on_flow_gap(capture::FlowRef flow, Direction dir, uint64_t missing, Timestamp at) override {
+    open_[flow.id].events.push_back({dir, true, missing, {}, at});
   }
-  void on_flow_close(uint64_t id, const capture::FlowClose&, Timestamp at) override {
-    auto it = open_.find(id);
+  void on_flow_close(capture::FlowRef flow, const capture::FlowClose&, Timestamp at) override {
+    auto it = open_.find(flow.id);
     if (it == open_.end()) return;
     it->second.closed = at;
     out_.flows.push_back(std::move(it->second));

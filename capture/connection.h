@@ -17,6 +17,7 @@ struct Connection {
                                                        TcpReassembler(max_held_bytes)} {}
 
   uint64_t id = 0;
+  void* sink_state = nullptr;  // what the sink returned from on_flow_open
   FlowKey key;
   Endpoint ends[2];
   TcpReassembler streams[2];  // streams[s] carries the bytes side s sent
@@ -32,6 +33,7 @@ struct Connection {
   bool syn_seen[2] = {false, false};
   uint32_t syn_seq[2] = {0, 0};
 
+  FlowRef ref() const { return {id, sink_state}; }
   int side_of(const Endpoint& sender) const { return sender == ends[0] ? 0 : 1; }
   Direction direction_of(int side) const {
     return side == *client_side ? Direction::client_to_server : Direction::server_to_client;

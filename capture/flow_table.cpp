@@ -29,7 +29,10 @@ void FlowTable::on_segment(const TcpSegment& segment, Timestamp at) {
   while (!by_age_.empty() && now_.ns - by_age_.front().last_seen.ns > options_.idle_timeout_ns) {
     evict_oldest();
   }
-  forget_expired_closed();
+  // Nearly every packet finds nothing to forget: the check stays here, the loop out of line.
+  if (!closed_order_.empty() && now_.ns - closed_order_.front().second.ns > options_.closed_linger_ns) {
+    forget_expired_closed();
+  }
 
   const FlowKey key = FlowKey::between(segment.src, segment.dst);
   const bool bare_syn = segment.has(tcp_flag::syn) && !segment.has(tcp_flag::ack);
@@ -133,7 +136,7 @@ void FlowTable::close(Connection& c, FlowEnd how, Timestamp at) {
 
   FlowClose close_info{how, std::nullopt};
   if (c.first_closer_side) close_info.first_closer = c.direction_of(*c.first_closer_side);
-  sink_.on_flow_close(c.id, close_info, at);
+  sink_.on_flow_close(c.ref(), close_info, at);
 }
 
 void FlowTable::retire(Position position, Timestamp at) {
@@ -155,7 +158,7 @@ void FlowTable::settle(Connection& c, Orientation verdict, ServerSideBasis basis
   const uint8_t client = verdict == Orientation::a_is_client ? 0 : 1;
   c.client_side = client;
   c.basis = basis;
-  sink_.on_flow_open(FlowInfo{c.id, c.ends[client], c.ends[1 - client], basis,
+  c.sink_state = sink_.on_flow_open(FlowInfo{c.id, c.ends[client], c.ends[1 - client], basis,
                               c.started_mid_stream, c.first_seen});
   if (!c.undecided) return;
   // Replay in arrival order what waited for the decision, then let the buffer go.
@@ -163,9 +166,9 @@ void FlowTable::settle(Connection& c, Orientation verdict, ServerSideBasis basis
   for (const auto& event : buffered->events()) {
     const Direction direction = c.direction_of(event.side);
     if (event.is_gap) {
-      sink_.on_flow_gap(c.id, direction, event.offset_or_missing, event.at);
+      sink_.on_flow_gap(c.ref(), direction, event.offset_or_missing, event.at);
     } else {
-      sink_.on_flow_data(c.id, direction, buffered->bytes_of(event), event.at);
+      sink_.on_flow_data(c.ref(), direction, buffered->bytes_of(event), event.at);
     }
   }
 }
@@ -183,7 +186,7 @@ void FlowTable::try_classify(Connection& c) {
 void FlowTable::deliver_bytes(Connection& c, int side, std::span<const uint8_t> bytes,
                               Timestamp at) {
   if (c.client_side) {
-    sink_.on_flow_data(c.id, c.direction_of(side), bytes, at);
+    sink_.on_flow_data(c.ref(), c.direction_of(side), bytes, at);
     return;
   }
   c.undecided->add_bytes(side, bytes, at);
@@ -194,7 +197,7 @@ void FlowTable::deliver_gap(Connection& c, int side, uint64_t missing_bytes, Tim
   ++stats_.gaps;
   stats_.lost_bytes += missing_bytes;
   if (c.client_side) {
-    sink_.on_flow_gap(c.id, c.direction_of(side), missing_bytes, at);
+    sink_.on_flow_gap(c.ref(), c.direction_of(side), missing_bytes, at);
   } else {
     c.undecided->add_gap(side, missing_bytes, at);
   }

@@ -40,6 +40,13 @@ struct FlowInfo {
   Timestamp first_seen;
 };
 
+// A flow as the table hands it back to its sink: the id, and whatever the sink returned when the flow opened (its
+// own state for the flow), so that a sink finds that state without a lookup on every packet.
+struct FlowRef {
+  uint64_t id = 0;
+  void* state = nullptr;
+};
+
 enum class FlowEnd { fin, rst, capture_end, evicted };
 std::string_view flow_end_name(FlowEnd how);
 

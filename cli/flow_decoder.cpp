@@ -31,8 +31,9 @@ void FlowDecoder::Flow::on_record(const Record& record) {
   owner.output_.consume(id, record, labels);
 }
 
-void FlowDecoder::on_flow_open(const capture::FlowInfo& info) {
+void* FlowDecoder::on_flow_open(const capture::FlowInfo& info) {
   auto flow = std::make_unique<Flow>(*this, info.id, info);
+  Flow* state = flow.get();
   Record r;
   r.kind = RecordKind::connection_open;
   r.ts = info.first_seen;
@@ -43,20 +44,20 @@ void FlowDecoder::on_flow_open(const capture::FlowInfo& info) {
   flow->on_record(r);
   flows_[info.id] = std::move(flow);
   ++flows_seen_;
+  return state;
 }
 
-void FlowDecoder::on_flow_data(uint64_t flow_id, Direction direction, std::span<const uint8_t> bytes, Timestamp at) {
-  auto it = flows_.find(flow_id);
-  if (it != flows_.end()) it->second->decoder.feed(direction, bytes, at);
+void FlowDecoder::on_flow_data(capture::FlowRef flow, Direction direction, std::span<const uint8_t> bytes,
+                               Timestamp at) {
+  static_cast<Flow*>(flow.state)->decoder.feed(direction, bytes, at);
 }
 
-void FlowDecoder::on_flow_gap(uint64_t flow_id, Direction direction, uint64_t missing_bytes, Timestamp at) {
-  auto it = flows_.find(flow_id);
-  if (it != flows_.end()) it->second->decoder.gap(direction, missing_bytes, at);
+void FlowDecoder::on_flow_gap(capture::FlowRef flow, Direction direction, uint64_t missing_bytes, Timestamp at) {
+  static_cast<Flow*>(flow.state)->decoder.gap(direction, missing_bytes, at);
 }
 
-void FlowDecoder::on_flow_close(uint64_t flow_id, const capture::FlowClose& close, Timestamp at) {
-  auto it = flows_.find(flow_id);
+void FlowDecoder::on_flow_close(capture::FlowRef ref, const capture::FlowClose& close, Timestamp at) {
+  auto it = flows_.find(ref.id);
   if (it == flows_.end()) return;
   Flow& flow = *it->second;
   flow.decoder.finish(at);

@@ -14,10 +14,10 @@ class FlowDecoder : public capture::FlowSink {
  public:
   FlowDecoder(const DecoderOptions& options, RecordConsumer& output) : options_(options), output_(output) {}
 
-  void on_flow_open(const capture::FlowInfo& info) override;
-  void on_flow_data(uint64_t flow_id, Direction direction, std::span<const uint8_t> bytes, Timestamp at) override;
-  void on_flow_gap(uint64_t flow_id, Direction direction, uint64_t missing_bytes, Timestamp at) override;
-  void on_flow_close(uint64_t flow_id, const capture::FlowClose& close, Timestamp at) override;
+  void* on_flow_open(const capture::FlowInfo& info) override;
+  void on_flow_data(capture::FlowRef flow, Direction direction, std::span<const uint8_t> bytes, Timestamp at) override;
+  void on_flow_gap(capture::FlowRef flow, Direction direction, uint64_t missing_bytes, Timestamp at) override;
+  void on_flow_close(capture::FlowRef flow, const capture::FlowClose& close, Timestamp at) override;
   void on_idle(Timestamp now) override { output_.tick(now); }
 
   uint64_t flows_seen() const { return flows_seen_; }
@@ -37,6 +37,8 @@ class FlowDecoder : public capture::FlowSink {
 
   DecoderOptions options_;
   RecordConsumer& output_;
+  // Owns the open flows; the capture layer hands each one's pointer back with its bytes, so this is only used at
+  // the open and the close.
   std::unordered_map<uint64_t, std::unique_ptr<Flow>> flows_;
   uint64_t flows_seen_ = 0;
   uint64_t frames_decoded_ = 0;  // frames that decoded as ZooKeeper: none at all means a wrong port or protocol

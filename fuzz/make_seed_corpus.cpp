@@ -62,13 +62,14 @@ class SeedWriter : public capture::FlowSink {
   SeedWriter(std::string connection_dir, std::string body_dir, std::string stem)
       : connection_dir_(std::move(connection_dir)), body_dir_(std::move(body_dir)), stem_(std::move(stem)) {}
 
-  void on_flow_open(const capture::FlowInfo& info) override {
+  void* on_flow_open(const capture::FlowInfo& info) override {
     Flow& f = flows_[info.id];
     f.mid_stream = info.started_mid_stream;
     f.last = info.first_seen;
+    return nullptr;
   }
-  void on_flow_data(uint64_t id, Direction dir, std::span<const uint8_t> bytes, Timestamp at) override {
-    Flow& f = flows_[id];
+  void on_flow_data(capture::FlowRef flow, Direction dir, std::span<const uint8_t> bytes, Timestamp at) override {
+    Flow& f = flows_[flow.id];
     auto& stream = f.streams[static_cast<int>(dir)];
     stream.insert(stream.end(), bytes.begin(), bytes.end());
     // Chunks carry at most 65535 bytes; larger deliveries become several chunks.
@@ -79,8 +80,8 @@ class SeedWriter : public capture::FlowSink {
       bytes = bytes.subspan(n);
     } while (!bytes.empty());
   }
-  void on_flow_gap(uint64_t id, Direction dir, uint64_t missing, Timestamp at) override {
-    Flow& f = flows_[id];
+  void on_flow_gap(capture::FlowRef flow, Direction dir, uint64_t missing, Timestamp at) override {
+    Flow& f = flows_[flow.id];
     f.had_gap = true;
     uint64_t units = std::min<uint64_t>((missing + 4095) / 4096, 0xffff);
     if (missing <= 0xffff)
@@ -88,7 +89,8 @@ class SeedWriter : public capture::FlowSink {
     else
       control(f, dir, kControlGap | kControlLargeGap, units, at);
   }
-  void on_flow_close(uint64_t id, const capture::FlowClose&, Timestamp) override {
+  void on_flow_close(capture::FlowRef flow, const capture::FlowClose&, Timestamp) override {
+    const uint64_t id = flow.id;
     Flow& f = flows_[id];
     std::string name = stem_ + "-flow" + std::to_string(id);
     Bytes file{static_cast<uint8_t>(f.mid_stream ? 1 : 0)};

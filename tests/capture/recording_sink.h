@@ -23,26 +23,26 @@ struct RecordedFlow {
 
 class RecordingSink : public FlowSink {
  public:
-  void on_flow_open(const FlowInfo& info) override {
+  void* on_flow_open(const FlowInfo& info) override {
     EXPECT_FALSE(index_.contains(info.id)) << "flow " << info.id << " opened twice";
     index_[info.id] = flows.size();
     flows.push_back({info, {}, {}, {}, {}, {}, {}});
+    return &index_[info.id];  // handed back with every later call for the flow: checked there
   }
-  void on_flow_data(uint64_t id, Direction d, std::span<const uint8_t> bytes,
-                    Timestamp at) override {
-    RecordedFlow& flow = open_flow(id);
+  void on_flow_data(FlowRef ref, Direction d, std::span<const uint8_t> bytes, Timestamp at) override {
+    RecordedFlow& flow = open_flow(ref);
     EXPECT_FALSE(bytes.empty()) << "empty delivery";
     text(flow, d).append(bytes.begin(), bytes.end());
     flow.data_times.push_back(at);
   }
-  void on_flow_gap(uint64_t id, Direction d, uint64_t missing, Timestamp) override {
-    RecordedFlow& flow = open_flow(id);
+  void on_flow_gap(FlowRef ref, Direction d, uint64_t missing, Timestamp) override {
+    RecordedFlow& flow = open_flow(ref);
     EXPECT_GT(missing, 0u);
     flow.gaps.emplace_back(d, missing);
     text(flow, d).append(missing, '?');
   }
-  void on_flow_close(uint64_t id, const FlowClose& close, Timestamp at) override {
-    RecordedFlow& flow = open_flow(id);
+  void on_flow_close(FlowRef ref, const FlowClose& close, Timestamp at) override {
+    RecordedFlow& flow = open_flow(ref);
     flow.close = close;
     flow.closed_at = at;
   }
@@ -55,13 +55,15 @@ class RecordingSink : public FlowSink {
   std::vector<RecordedFlow> flows;
 
  private:
-  RecordedFlow& open_flow(uint64_t id) {
+  RecordedFlow& open_flow(FlowRef ref) {
+    const uint64_t id = ref.id;
     const auto found = index_.find(id);
     if (found == index_.end()) {
       ADD_FAILURE() << "flow " << id << " used before it was opened";
       on_flow_open(FlowInfo{id, {}, {}, {}, {}, {}});
       return flows.back();
     }
+    EXPECT_EQ(ref.state, &found->second) << "flow " << id << " came back without the state its sink gave it";
     RecordedFlow& flow = flows[found->second];
     EXPECT_FALSE(flow.close.has_value()) << "flow " << id << " used after close";
     return flow;

@@ -48,18 +48,19 @@ class SessionScript {
     info.server.port = server_port;
     info.basis = capture::ServerSideBasis::syn;
     info.first_seen = at(ms);
-    flows.on_flow_open(info);
+    flow_states[conn] = flows.on_flow_open(info);
   }
   void client(uint64_t conn, const Bytes& bytes, int64_t ms) {
-    flows.on_flow_data(conn, Direction::client_to_server, bytes, at(ms));
+    flows.on_flow_data(ref(conn), Direction::client_to_server, bytes, at(ms));
   }
   void server(uint64_t conn, const Bytes& bytes, int64_t ms) {
-    flows.on_flow_data(conn, Direction::server_to_client, bytes, at(ms));
+    flows.on_flow_data(ref(conn), Direction::server_to_client, bytes, at(ms));
   }
   void close(uint64_t conn, Direction first_closer, int64_t ms) {
-    flows.on_flow_close(conn, {capture::FlowEnd::fin, first_closer}, at(ms));
+    flows.on_flow_close(ref(conn), {capture::FlowEnd::fin, first_closer}, at(ms));
   }
   void tick(int64_t ms) { inspector.advance_to(at(ms)); }
+  capture::FlowRef ref(uint64_t conn) const { return {conn, flow_states.at(conn)}; }
 
   // A connection that opens and gets a session: new (session 0 asked) or a resume.
   void connect(uint64_t conn, uint16_t server_port, int64_t session, int64_t ms, int32_t timeout_ms = 4000,
@@ -97,6 +98,7 @@ class SessionScript {
   Collector collector;
   SessionInspector inspector;
   FlowDecoder flows;
+  std::map<uint64_t, void*> flow_states;  // what the decoder returned for each connection it opened
 };
 
 }  // namespace zkwire::testing
