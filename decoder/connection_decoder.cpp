@@ -45,10 +45,10 @@ struct ConnectionDecoder::FrameHandler {
 ConnectionDecoder::ConnectionDecoder(const DecoderOptions& options, RecordSink& sink, bool started_mid_stream)
     : options_(options),
       sink_(sink),
-      client_{started_mid_stream ? Mode::resync : Mode::first_bytes,
-              Framer(options.max_frame, options.oversize_skip_limit), {}, 0},
-      server_{started_mid_stream ? Mode::resync : Mode::handshake,
-              Framer(options.max_frame, options.oversize_skip_limit), {}, 0},
+      client_(started_mid_stream ? Mode::resync : Mode::first_bytes,
+              Framer(options.max_frame, options.oversize_skip_limit)),
+      server_(started_mid_stream ? Mode::resync : Mode::handshake,
+              Framer(options.max_frame, options.oversize_skip_limit)),
       pending_(options.max_pending) {}
 
 Record ConnectionDecoder::base_record(RecordKind kind, Direction dir, Timestamp ts, uint64_t offset) const {
@@ -134,7 +134,7 @@ void ConnectionDecoder::feed_text(Side& s, Direction dir, std::span<const uint8_
 
 void ConnectionDecoder::enter_resync(Side& s, std::span<const uint8_t> rest, uint64_t rest_offset) {
   s.mode = Mode::resync;
-  s.settled_end = kNotSettled;
+  restart_search(s);
   s.held.clear();
   s.skipped = 0;
   // Prefix bytes the framer was holding belong in front of the unconsumed input.
@@ -193,17 +193,51 @@ void ConnectionDecoder::settle_resync(Direction dir, Timestamp ts) {
   while (s.mode == Mode::resync) {
     const uint64_t held_end = s.held_offset + s.held.size();
     if (held_end == s.settled_end) return;
-    size_t pos = 0;
-    for (; pos + 4 <= s.held.size(); ++pos) {
-      auto from = std::span<const uint8_t>(s.held).subspan(pos);
-      if (plausible_boundary(dir, from, options_.max_frame, true) == Plausibility::yes) break;
-    }
-    if (pos + 4 > s.held.size()) {
+    std::optional<size_t> pos = settled_boundary(s, dir);
+    if (!pos) {
       s.settled_end = held_end;
       return;
     }
-    resync_at(s, dir, pos, ts);
+    resync_at(s, dir, *pos, ts);
   }
+}
+
+// A position whose verdict is `no` without the final flag is `no` with it too, and stays so as bytes are added (it was
+// ruled out by a header or by a whole frame). Only the undecided ones (`need_more`) are judged again.
+std::optional<size_t> ConnectionDecoder::settled_boundary(Side& s, Direction dir) {
+  const std::span<const uint8_t> held(s.held);
+  auto judge = [&](uint64_t offset) {  // yes, no (for good) or need_more (a candidate: judge again later)
+    auto from = held.subspan(static_cast<size_t>(offset - s.held_offset));
+    Plausibility now = plausible_boundary(dir, from, options_.max_frame, false);
+    if (now != Plausibility::need_more) return now;
+    return plausible_boundary(dir, from, options_.max_frame, true) == Plausibility::yes ? Plausibility::yes
+                                                                                          : Plausibility::need_more;
+  };
+  size_t kept = 0;
+  std::optional<size_t> found;
+  for (uint64_t offset : s.candidates) {
+    if (offset < s.held_offset || found) continue;  // dropped by feed_resync since; or past the answer
+    Plausibility p = judge(offset);
+    if (p == Plausibility::yes) found = static_cast<size_t>(offset - s.held_offset);
+    if (p == Plausibility::need_more) s.candidates[kept++] = offset;
+  }
+  s.candidates.resize(kept);
+  if (found) return found;
+  const uint64_t held_end = s.held_offset + s.held.size();
+  for (uint64_t offset = std::max(s.judged_end, s.held_offset); offset + 4 <= held_end; ++offset) {
+    Plausibility p = judge(offset);
+    if (p == Plausibility::yes) return static_cast<size_t>(offset - s.held_offset);
+    if (p == Plausibility::need_more) s.candidates.push_back(offset);
+    s.judged_end = offset + 1;
+  }
+  return std::nullopt;
+}
+
+// The held bytes are a new search (framing lost anew, or a hole): nothing judged before applies.
+void ConnectionDecoder::restart_search(Side& s) {
+  s.settled_end = kNotSettled;
+  s.judged_end = 0;
+  s.candidates.clear();
 }
 
 void ConnectionDecoder::gap(Direction dir, uint64_t missing, Timestamp ts) {
@@ -221,6 +255,7 @@ void ConnectionDecoder::gap(Direction dir, uint64_t missing, Timestamp ts) {
       s.held_offset += s.held.size() + missing;
       s.held.clear();
       s.skipped = 0;
+      restart_search(s);
       return;
     }
     case Mode::first_bytes:
@@ -250,7 +285,7 @@ void ConnectionDecoder::gap(Direction dir, uint64_t missing, Timestamp ts) {
   }
   if (s.framer.in_partial_frame()) emit_truncated(s, dir, missing, ts);
   s.mode = Mode::resync;
-  s.settled_end = kNotSettled;
+  restart_search(s);
   s.held.clear();
   s.skipped = 0;
   s.held_offset = after_gap;
@@ -289,6 +324,7 @@ void ConnectionDecoder::emit_truncated(Side& s, Direction dir, uint64_t missing,
 void ConnectionDecoder::discard(Direction dir) {
   Side& s = side(dir);
   s.held.clear();
+  restart_search(s);
   s.skipped = 0;
   s.framer.reset_partial();
   s.framer.skip(0);

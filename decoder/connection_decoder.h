@@ -1,7 +1,9 @@
 // Decodes both directions of one client connection into Records: handshake, framing, request/reply matching.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "decoder/basics.h"
@@ -46,12 +48,18 @@ class ConnectionDecoder {
   };
   static constexpr uint64_t kNotSettled = UINT64_MAX;
   struct Side {
+    Side(Mode initial, Framer framing) : mode(initial), framer(std::move(framing)) {}
     Mode mode;
     Framer framer;
     std::vector<uint8_t> held;  // first_bytes, text or resync bytes
     uint64_t held_offset = 0;
     uint64_t skipped = 0;  // resync: bytes ruled out and dropped since the search began (held_offset is past them)
     uint64_t settled_end = kNotSettled;  // resync: end offset of held bytes a settle found no boundary in
+    // resync, for settling: every position before judged_end is ruled out for good, except the candidates (offsets,
+    // ascending), whose verdict may still change as bytes come. So a settle judges each position once, not once
+    // per peer read.
+    uint64_t judged_end = 0;
+    std::vector<uint64_t> candidates;
   };
   struct FrameHandler;
 
@@ -62,6 +70,9 @@ class ConnectionDecoder {
   void feed_resync(Side& s, Direction dir, std::span<const uint8_t> bytes, Timestamp ts);
   void resync_at(Side& s, Direction dir, size_t pos, Timestamp ts);
   void settle_resync(Direction dir, Timestamp ts);
+  // The first position of the held bytes where a frame boundary is plausible now that they are all there is.
+  std::optional<size_t> settled_boundary(Side& s, Direction dir);
+  static void restart_search(Side& s);
   void enter_resync(Side& s, std::span<const uint8_t> rest, uint64_t rest_offset);
 
   void on_frame(Direction dir, std::span<const uint8_t> payload, uint64_t offset, Timestamp ts);

@@ -136,5 +136,20 @@ TEST(FuzzRegressions, APeerChattingWhileThisSideHoldsACandidateFrameCostsOneScan
   for (const auto& r : sink.records) EXPECT_NE(r.dir, c2s) << "nothing on the held side is decided yet";
 }
 
+// ...and when this side's held bytes grow between the peer's reads, each settle judged every held position again:
+// quadratic in the reads when the two sides take turns (8,000 turns took over a second; a settle now judges only the
+// new positions and the few that were undecided).
+TEST(FuzzRegressions, SidesTakingTurnsWhileOneHoldsACandidateFrameIsLinear) {
+  RecordingSink sink;
+  ConnectionDecoder decoder(DecoderOptions{}, sink, true);
+  decoder.feed(c2s, long_claim(), Timestamp{});
+  uint8_t byte = 0;
+  for (int i = 0; i < 50'000; ++i) {
+    decoder.feed(c2s, {&byte, 1}, Timestamp{});
+    decoder.feed(s2c, {&byte, 1}, Timestamp{});
+  }
+  for (const auto& r : sink.records) EXPECT_NE(r.dir, c2s) << "nothing on the held side is decided yet";
+}
+
 }  // namespace
 }  // namespace zkwire
