@@ -6,6 +6,8 @@
 #        ZKWIRE_BIG_CAPTURE      the capture to use or create (default: in the build directory, per size)
 #        ZKWIRE_BENCH_JOBS       parallel compile jobs (default 2)
 #        ZKWIRE_BENCH_RUNS       which runs, of "summary jsonl text tshark" (default all four; summary always runs)
+#        ZKWIRE_BENCH_BASELINE   another zkwire binary (say, the previous commit's Release build): its summary and jsonl
+#                                runs go right after this build's, and the table gives this build's speed over its
 #
 # The capture is many time- and address-shifted copies of the real sessions in captures/ (bench/make_big_capture).
 # Throughput is the capture file's size over wall time; zkwire runs on one thread, so wall time is one core's work.
@@ -56,8 +58,13 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)  cores: $(nproc)  capture: 
 runs=" ${ZKWIRE_BENCH_RUNS:-summary jsonl text tshark} "
 wanted() { [[ "$runs" == *" $1 "* ]]; }
 # The summary gives the packet and record counts, so it always runs.
+baseline="${ZKWIRE_BENCH_BASELINE:-}"
 timed summary "$zkwire" analyze --format summary "$capture"
-if wanted jsonl; then timed jsonl "$zkwire" analyze --format jsonl -w /dev/null "$capture"; fi
+if [ -n "$baseline" ]; then timed base_summary "$baseline" analyze --format summary "$capture"; fi
+if wanted jsonl; then
+  timed jsonl "$zkwire" analyze --format jsonl -w /dev/null "$capture"
+  if [ -n "$baseline" ]; then timed base_jsonl "$baseline" analyze --format jsonl -w /dev/null "$capture"; fi
+fi
 if wanted text; then timed text "$zkwire" analyze --format text -w /dev/null "$capture"; fi
 # tshark's warning about running as root is not a result.
 if wanted tshark; then timed tshark tshark -r "$capture" -q -z conv,tcp 2>/dev/null; fi
@@ -71,16 +78,20 @@ echo "packets: $packets  records: $records  sessions: $(python3 -c 'import json,
 
 tshark_wall=""
 [ -f "$work/tshark.time" ] && tshark_wall=$(field tshark | cut -d' ' -f1)
-printf '%-8s %8s %8s %7s %9s %9s %10s %10s %10s\n' run wall_s user_s sys_s maxrss_MB MB/s Mpackets/s Mrecords/s vs_tshark
-for run in summary jsonl text tshark; do
+printf '%-13s %8s %8s %7s %9s %9s %10s %10s %10s %12s\n' \
+  run wall_s user_s sys_s maxrss_MB MB/s Mpackets/s Mrecords/s vs_tshark vs_baseline
+for run in summary base_summary jsonl base_jsonl text tshark; do
   [ -f "$work/$run.time" ] || continue
   read -r wall user sys rss < <(field "$run")
+  base_wall=""
+  [ -f "$work/base_$run.time" ] && base_wall=$(field "base_$run" | cut -d' ' -f1)
   awk -v run="$run" -v wall="$wall" -v user="$user" -v sys="$sys" -v rss="$rss" -v bytes="$file_bytes" \
-      -v packets="$packets" -v records="$records" -v tw="$tshark_wall" 'BEGIN {
+      -v packets="$packets" -v records="$records" -v tw="$tshark_wall" -v bw="$base_wall" 'BEGIN {
     if (wall <= 0) wall = 0.01
     ratio = tw == "" ? "-" : sprintf("%.1fx", tw / wall)
+    speedup = bw == "" ? "-" : sprintf("%.2fx", bw / wall)
     recs = run == "tshark" ? "-" : sprintf("%.2f", records / wall / 1e6)
-    printf "%-8s %8.2f %8.2f %7.2f %9.1f %9.0f %10.2f %10s %10s\n", run, wall, user, sys, rss, bytes / wall / 1e6,
-           packets / wall / 1e6, recs, ratio }'
+    printf "%-13s %8.2f %8.2f %7.2f %9.1f %9.0f %10.2f %10s %10s %12s\n", run, wall, user, sys, rss, bytes / wall / 1e6,
+           packets / wall / 1e6, recs, ratio, speedup }'
 done
-echo "(vs_tshark: tshark's wall time over this run's; targets: summary >= 500 MB/s and >= 3 Mpackets/s, jsonl >= 1 Mrecords/s, max RSS < 64 MB)"
+echo "(vs_tshark: tshark's wall time over this run's; vs_baseline: the baseline's wall time over this run's; targets: summary >= 500 MB/s and >= 3 Mpackets/s, jsonl >= 1 Mrecords/s, max RSS < 64 MB)"
