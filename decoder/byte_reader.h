@@ -1,5 +1,6 @@
 // Bounds-checked big-endian reads over a byte span; a failed read is sticky and reported once, never thrown.
 #pragma once
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -7,6 +8,21 @@
 #include <string_view>
 
 namespace zkwire {
+
+// Big-endian integers at p: one load and one byte swap (a byte-at-a-time loop was not folded into one by the
+// compiler, and a Stat alone is eleven of these per reply).
+inline uint32_t load_be32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return std::endian::native == std::endian::little ? __builtin_bswap32(v) : v;
+}
+inline uint64_t load_be64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return std::endian::native == std::endian::little ? __builtin_bswap64(v) : v;
+}
+inline int32_t peek_i32(const uint8_t* p) { return static_cast<int32_t>(load_be32(p)); }
+inline int64_t peek_i64(const uint8_t* p) { return static_cast<int64_t>(load_be64(p)); }
 
 class ByteReader {
  public:
@@ -28,16 +44,13 @@ class ByteReader {
     if (!need(4)) return 0;
     const uint8_t* p = bytes_.data() + pos_;
     pos_ += 4;
-    return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
-                                (uint32_t{p[2]} << 8) | uint32_t{p[3]});
+    return peek_i32(p);
   }
   int64_t i64() {
     if (!need(8)) return 0;
     const uint8_t* p = bytes_.data() + pos_;
     pos_ += 8;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-    return static_cast<int64_t>(v);
+    return peek_i64(p);
   }
   std::span<const uint8_t> take(size_t n) {
     if (!need(n)) return {};
@@ -69,16 +82,5 @@ class ByteReader {
   size_t failure_pos_ = 0;
   bool failed_ = false;
 };
-
-inline int32_t peek_i32(const uint8_t* p) {
-  return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
-                              (uint32_t{p[2]} << 8) | uint32_t{p[3]});
-}
-
-inline int64_t peek_i64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-  return static_cast<int64_t>(v);
-}
 
 }  // namespace zkwire
