@@ -83,9 +83,9 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
   if (check_due(r.ts)) check_silences(r.ts);
   next_.consume(id, r, flow);
   if (r.kind == RecordKind::connection_open) return on_connection_open(id, r, flow);
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return;
-  ConnectionState& c = it->second;
+  ConnectionState* found = find_connection(id);
+  if (!found) return;
+  ConnectionState& c = *found;
   if (r.session != 0 && c.session == 0 && r.kind != RecordKind::connect_request) c.session = r.session;
 
   if (r.dir == Direction::client_to_server && r.kind != RecordKind::connection_close &&
@@ -101,7 +101,7 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
   } else if (r.dir == Direction::server_to_client) {
     c.last_server_frame = r.ts;
   }
-  if (r.length >= config_.large_frame_fraction * config_.max_frame && r.length <= config_.max_frame &&
+  if (r.length >= large_frame_from_ && r.length <= config_.max_frame &&
       r.kind != RecordKind::decode_error) {
     flag(Anomaly::large_frame, &c, c.session, r.ts,
          std::to_string(r.length) + "-byte frame, " + std::to_string(r.length * 100 / config_.max_frame) +
@@ -119,7 +119,8 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
     case RecordKind::connection_close:
       on_connection_close(c, id, r);
       release(c);
-      connections_.erase(it);
+      if (last_connection_ == &c) last_connection_ = nullptr;
+      connections_.erase(id);
       return;
     default: break;
   }

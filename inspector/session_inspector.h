@@ -19,7 +19,7 @@ namespace zkwire {
 // It knows nothing of pcap files or sockets: the proxy will feed it exactly as `zkwire analyze` does.
 class SessionInspector : public RecordConsumer {
  public:
-  SessionInspector(const InspectorConfig& config, RecordConsumer& next) : config_(config), next_(next) {}
+  SessionInspector(const InspectorConfig& config, RecordConsumer& next) : next_(next) { set_config(config); }
 
   void consume(uint64_t connection, const Record& record, const FlowLabels& flow) override;
   // Capture or wall time moved on without a record (a live source): check the silences.
@@ -34,7 +34,11 @@ class SessionInspector : public RecordConsumer {
   uint64_t forgotten_sessions() const { return forgotten_; }
   // Receives each session just before it is forgotten; without one, forgotten sessions leave no trace.
   void set_archive(SessionArchive* archive) { archive_ = archive; }
-  void set_config(const InspectorConfig& config) { config_ = config; }
+  void set_config(const InspectorConfig& config) {
+    config_ = config;
+    large_frame_from_ = static_cast<uint64_t>(config.large_frame_fraction * config.max_frame);
+    if (large_frame_from_ < config.large_frame_fraction * config.max_frame) ++large_frame_from_;  // rounded up
+  }
   const std::array<uint64_t, kAnomalyCount>& anomaly_counts() const { return anomaly_counts_; }
 
  private:
@@ -62,6 +66,18 @@ class SessionInspector : public RecordConsumer {
   InspectorConfig config_;
   RecordConsumer& next_;
   std::unordered_map<uint64_t, ConnectionState> connections_;
+  // The connection of the last record: records come in runs per connection (a read carries many frames), and the
+  // map's nodes do not move, so the run costs one lookup. Cleared when that connection goes.
+  uint64_t last_connection_id_ = 0;
+  ConnectionState* last_connection_ = nullptr;
+  ConnectionState* find_connection(uint64_t id) {
+    if (last_connection_ && last_connection_id_ == id) return last_connection_;
+    auto it = connections_.find(id);
+    if (it == connections_.end()) return nullptr;
+    last_connection_id_ = id;
+    return last_connection_ = &it->second;
+  }
+  uint64_t large_frame_from_ = 0;  // large_frame_fraction of max_frame, in bytes: a record compares an integer
   std::unordered_map<int64_t, SessionState> sessions_;
   // Silences are deadlines in two queues, checked when due, instead of a walk over every connection and session
   // at each check: a silence check touches what is due, not everything alive. Entries are re-checked against
