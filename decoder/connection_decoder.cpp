@@ -454,11 +454,9 @@ void ConnectionDecoder::on_connect_response(std::span<const uint8_t> payload, Re
   sink_.on_record(r);
 }
 
-void ConnectionDecoder::remember_request(int32_t xid, int32_t op, Timestamp ts, uint64_t offset) {
-  if (!pending_.add({xid, op, ts})) {
-    emit_decode_error(Direction::client_to_server, DecodeError::pending_overflow, offset,
-                      static_cast<int64_t>(options_.max_pending), ts);
-  }
+void ConnectionDecoder::report_pending_overflow(uint64_t offset, Timestamp ts) {
+  emit_decode_error(Direction::client_to_server, DecodeError::pending_overflow, offset,
+                    static_cast<int64_t>(options_.max_pending), ts);
 }
 
 void ConnectionDecoder::on_request(std::span<const uint8_t> payload, Record& r) {

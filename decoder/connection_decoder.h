@@ -80,7 +80,11 @@ class ConnectionDecoder {
   void on_reply(std::span<const uint8_t> payload, Record& r);
   void on_connect_request(std::span<const uint8_t> payload, Record& r);
   void on_connect_response(std::span<const uint8_t> payload, Record& r);
-  void remember_request(int32_t xid, int32_t op, Timestamp ts, uint64_t offset);
+  // Inline, with the rare overflow report out of line: it runs for every request.
+  void remember_request(int32_t xid, int32_t op, Timestamp ts, uint64_t offset) {
+    if (!pending_.add({xid, op, ts})) report_pending_overflow(offset, ts);
+  }
+  void report_pending_overflow(uint64_t offset, Timestamp ts);
   void emit_decode_error(Direction dir, DecodeError error, uint64_t offset, int64_t value, Timestamp ts);
   void emit_truncated(Side& s, Direction dir, uint64_t missing, Timestamp ts);
   Record base_record(RecordKind kind, Direction dir, Timestamp ts, uint64_t offset) const;
