@@ -10,7 +10,7 @@
 
 namespace zkwire {
 
-struct ProxyMetrics : RecordConsumer {
+struct ProxyMetrics final : RecordConsumer {  // final: the proxy's fan-out calls it directly, inlined
   uint64_t connections_opened = 0, connections_closed = 0;
   uint64_t frames[2] = {0, 0}, bytes[2] = {0, 0};  // [c2s, s2c], frames with their length prefix
   uint64_t decode_errors = 0;
@@ -35,7 +35,7 @@ struct ProxyMetrics : RecordConsumer {
       case RecordKind::decode_error: ++decode_errors; break;
       case RecordKind::request: ++entry(requests_by_op, request_entries_, r.op); break;
       case RecordKind::reply:
-        if (r.err != 0) ++errors_by_op[{r.op, r.err}];
+        if (r.err != 0) count_error(r.op, r.err);
         if (r.latency_us >= 0) entry(latency_by_op, latency_entries_, r.op).add(r.latency_us);
         break;
       default: break;
@@ -54,11 +54,15 @@ struct ProxyMetrics : RecordConsumer {
   ByOp<LatencyHistogram> latency_entries_{};
   template <class T>
   static T& entry(std::map<int32_t, T>& map, ByOp<T>& cache, int32_t op) {
-    if (op < kFirstOp || op > kLastOp) return map[op];
+    if (op < kFirstOp || op > kLastOp) return map_entry(map, op);
     T*& cached = cache[static_cast<size_t>(op - kFirstOp)];
-    if (!cached) cached = &map[op];
+    if (!cached) cached = &map_entry(map, op);
     return *cached;
   }
+  // The tree searches are out of line: inlined, they made every record pay for the registers they need.
+  template <class T>
+  [[gnu::noinline]] static T& map_entry(std::map<int32_t, T>& map, int32_t op) { return map[op]; }
+  [[gnu::noinline]] void count_error(int32_t op, int32_t err) { ++errors_by_op[{op, err}]; }
 };
 
 }  // namespace zkwire
