@@ -7,6 +7,7 @@
 
 #include "decoder/record.h"
 #include "output/record_renderer.h"
+#include "output/text_buffer.h"
 
 namespace zkwire {
 
@@ -31,7 +32,8 @@ class RecordOutput : public RecordConsumer {
   Writer writer_;
   OutputFormat format_;
   RenderOptions options_;
-  std::string buffer_;
+  TextBuffer buffer_;
+  std::string text_line_;  // the text renderer appends to a string: one line at a time, then into the buffer
   bool have_first_ts_ = false;
   Timestamp first_ts_;
   uint64_t written_ = 0;

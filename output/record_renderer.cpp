@@ -280,11 +280,10 @@ bool is_frame(RecordKind kind) {
          kind == RecordKind::decode_error;
 }
 
-}  // namespace
-
-void render_jsonl(const Record& r, const FlowLabels& flow, const RenderOptions& options, std::string& out) {
-  JsonEmitter e(out);
-  FieldRenderer<JsonEmitter> f(e, options);
+template <class Out>
+void render_json_line(const Record& r, const FlowLabels& flow, const RenderOptions& options, Out out) {
+  BasicJsonEmitter<Out> e(out);
+  FieldRenderer<BasicJsonEmitter<Out>> f(e, options);
   e.begin_record();
   e.key("ts");
   e.value_seconds(r.ts.ns);
@@ -331,6 +330,16 @@ void render_jsonl(const Record& r, const FlowLabels& flow, const RenderOptions& 
   }
   render_details(e, f, r);
   e.end_record();
+}
+
+}  // namespace
+
+void render_jsonl(const Record& record, const FlowLabels& flow, const RenderOptions& options, std::string& out) {
+  render_json_line<StringOutput>(record, flow, options, out);
+}
+
+void render_jsonl(const Record& record, const FlowLabels& flow, const RenderOptions& options, TextBuffer& out) {
+  render_json_line<TextBuffer&>(record, flow, options, out);
 }
 
 void render_text(const Record& r, const FlowLabels& flow, double relative_ts, const RenderOptions& options,

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "decoder/record.h"
+#include "output/text_buffer.h"
 
 namespace zkwire {
 
@@ -16,6 +17,7 @@ struct RenderOptions {
 
 // Appends one line for `record` to `out`.
 void render_jsonl(const Record& record, const FlowLabels& flow, const RenderOptions& options, std::string& out);
+void render_jsonl(const Record& record, const FlowLabels& flow, const RenderOptions& options, TextBuffer& out);
 // `relative_ts` is the record's time since the first record of the output, in seconds.
 void render_text(const Record& record, const FlowLabels& flow, double relative_ts, const RenderOptions& options,
                  std::string& out);

@@ -87,5 +87,33 @@ TEST(JsonEmitter, KeysNumbersAndIdsWithTheirSeparators) {
                      "\":\"v\",\"ts\":1700000000.123456}");
 }
 
+TEST(JsonEmitter, ABufferThatMustGrowHoldsTheSameTextAsAString) {
+  // A buffer of one byte grows on nearly every token: what was written before each growth must survive it.
+  TextBuffer buffer(1);
+  BufferJsonEmitter into_buffer(buffer);
+  std::string text;
+  JsonEmitter into_string(text);
+  auto emit = [](auto& e) {
+    e.begin_record();
+    e.key("path");
+    e.value_string("/a/\"b\"/\xff");
+    e.key("list");
+    e.begin_array();
+    for (int i = 0; i < 100; ++i) e.value_int(-1'000'000'000'000LL * i);
+    e.end_array();
+    e.key("zxid");
+    e.value_hex(0x100000abc);
+    e.key("data");
+    e.value_hex_bytes(std::string(300, '\x01'));
+    e.key("ts");
+    e.value_seconds(1'700'000'000'000'000'001);
+    e.end_record();
+  };
+  emit(into_buffer);
+  emit(into_string);
+  EXPECT_EQ(buffer.view(), text);
+  EXPECT_EQ(text.substr(0, 26), "{\"path\":\"/a/\\\"b\\\"/\\ufffd\",");
+}
+
 }  // namespace
 }  // namespace zkwire
