@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <climits>
 #include <random>
+#include <vector>
 
 #include "output/utf8.h"
 
@@ -85,6 +88,29 @@ TEST(JsonEmitter, KeysNumbersAndIdsWithTheirSeparators) {
   e.end_object();
   EXPECT_EQ(out, "{\"a\":-12,\"id\":\"0x1f\",\"none\":\"-1\",\"" + std::string(200, 'k') +
                      "\":\"v\",\"ts\":1700000000.123456}");
+}
+
+TEST(JsonEmitter, NumbersAreWhatToCharsWrites) {
+  // Every digit count and its edges (9, 10, 99, 100...), both signs, the extremes; hex at every nibble count.
+  std::vector<int64_t> values = {0, INT64_MIN, INT64_MAX};
+  for (uint64_t power = 1; power <= 1'000'000'000'000'000'000u; power *= 10)
+    for (int64_t near : {-1, 0, 1}) {
+      values.push_back(static_cast<int64_t>(power) + near);
+      values.push_back(-static_cast<int64_t>(power) - near);
+    }
+  for (int shift = 0; shift < 64; ++shift) values.push_back(static_cast<int64_t>(uint64_t{0xa5} << shift >> 1));
+  for (int64_t v : values) {
+    char expected[32];
+    std::string out;
+    JsonEmitter e(out);
+    e.value_int(v);
+    ASSERT_EQ(out, std::string(expected, std::to_chars(expected, expected + sizeof expected, v).ptr)) << v;
+    if (v < 0) continue;
+    out.clear();
+    JsonEmitter hex(out);
+    hex.value_hex(v);
+    ASSERT_EQ(out, "\"0x" + std::string(expected, std::to_chars(expected, expected + sizeof expected, v, 16).ptr) + "\"");
+  }
 }
 
 TEST(JsonEmitter, ABufferThatMustGrowHoldsTheSameTextAsAString) {
