@@ -141,7 +141,7 @@ class FieldRenderer {
     if (name.empty())
       e_.value_int(op);
     else
-      e_.value_string(name);
+      e_.value_name(name);
   }
   void err_name_value(int32_t err) {
     e_.key("err_name");
@@ -153,7 +153,7 @@ class FieldRenderer {
     if (name.empty())
       e_.value_null();
     else
-      e_.value_string(name);
+      e_.value_name(name);
   }
   void string_value(const JString& v) {
     if (v.null) return e_.value_null();
@@ -229,7 +229,7 @@ void render_details(E& e, FieldRenderer<E>& f, const Record& r) {
       break;
     case RecordKind::decode_error:
       e.key("error");
-      e.value_string(decode_error_name(r.error));
+      e.value_name(decode_error_name(r.error));
       e.key("error_offset");
       e.value_int(static_cast<int64_t>(r.error_offset));
       e.key("error_value");
@@ -292,9 +292,9 @@ void render_json_line(const Record& r, const FlowLabels& flow, const RenderOptio
   e.key("server");
   e.value_string(flow.server);
   e.key("dir");
-  e.value_string(direction_name(r.dir));
+  e.value_name(direction_name(r.dir));
   e.key("kind");
-  e.value_string(record_kind_name(r.kind));
+  e.value_name(record_kind_name(r.kind));
   if (r.op != kNoOp) {
     e.key("op");
     f.op_value(r.op);

@@ -62,6 +62,7 @@ class TextEmitter {
   }
   void value_double(double v, int decimals);
   void value_string(std::string_view s);
+  void value_name(std::string_view name) { value_string(name); }
   void value_hex_bytes(std::string_view bytes);
 
  private:

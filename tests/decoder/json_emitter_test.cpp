@@ -8,6 +8,10 @@
 #include <random>
 #include <vector>
 
+#include "decoder/error_codes.h"
+#include "decoder/opcodes.h"
+#include "decoder/record.h"
+#include "decoder/watch_events.h"
 #include "output/utf8.h"
 
 namespace zkwire {
@@ -88,6 +92,29 @@ TEST(JsonEmitter, KeysNumbersAndIdsWithTheirSeparators) {
   e.end_object();
   EXPECT_EQ(out, "{\"a\":-12,\"id\":\"0x1f\",\"none\":\"-1\",\"" + std::string(200, 'k') +
                      "\":\"v\",\"ts\":1700000000.123456}");
+}
+
+TEST(JsonEmitter, EveryTableNameIsPlainTextSoValueNameMayGoWithoutEscaping) {
+  std::vector<std::string_view> names = {direction_name(Direction::client_to_server),
+                                         direction_name(Direction::server_to_client)};
+  for (const OpCodeInfo& op : all_opcodes()) names.push_back(op.name);
+  for (const ErrorCodeInfo& error : all_error_codes()) names.push_back(error.name);
+#define ZKWIRE_KIND_NAME(id, description) names.push_back(record_kind_name(RecordKind::id));
+  ZKWIRE_RECORD_KINDS(ZKWIRE_KIND_NAME)
+#undef ZKWIRE_KIND_NAME
+#define ZKWIRE_DECODE_ERROR_NAME(id, description) names.push_back(decode_error_name(DecodeError::id));
+  ZKWIRE_DECODE_ERRORS(ZKWIRE_DECODE_ERROR_NAME)
+#undef ZKWIRE_DECODE_ERROR_NAME
+  for (int32_t code = -200; code <= 200; ++code) {
+    names.push_back(watch_event_type_name(code));
+    names.push_back(keeper_state_name(code));
+  }
+  for (std::string_view name : names) {
+    std::string out;
+    JsonEmitter e(out);
+    e.value_name(name);
+    EXPECT_EQ(out, emitted(name)) << "a table name that JSON must escape: " << name;
+  }
 }
 
 TEST(JsonEmitter, NumbersAreWhatToCharsWrites) {
