@@ -286,9 +286,12 @@ void Relay::on_readable(Side from) {
       evbuffer_add(replay_, bytes.data(), bytes.size());  // only the client's first bytes, until the server answers
   }
   Direction dir = from == Side::client ? Direction::client_to_server : Direction::server_to_client;
-  decoder_->feed(dir, bytes, now());
   (from == Side::client ? bytes_up_ : bytes_down_) += bytes.size();
-  if (!send_to(other(from), bytes)) return;
+  // Forwarded before they are decoded, so decoding never holds bytes back: the peer works on them meanwhile. A
+  // write error is handled after the decoding, so bytes read are decoded even when they could not be delivered.
+  ssize_t written = write_now(other(from), bytes);
+  decoder_->feed(dir, bytes, now());
+  if (!queue_unwritten(other(from), bytes, written)) return;
   if (reset_requested_) {
     // The rest of what the decoder holds is the body of the frame it just reported: reported once is enough.
     decoder_->discard(dir);
@@ -298,22 +301,26 @@ void Relay::on_readable(Side from) {
   if (idle_close_requested_) close_both_gracefully();
 }
 
-// Straight to the socket when nothing is queued before these bytes; what it does not take waits for writability.
-// False when the relay ended (a write error).
-bool Relay::send_to(Side to, std::span<const uint8_t> bytes) {
+bool Relay::send_to(Side to, std::span<const uint8_t> bytes) { return queue_unwritten(to, bytes, write_now(to, bytes)); }
+
+// Straight to the socket when nothing is queued before these bytes: what it took, or -1 on a write error.
+ssize_t Relay::write_now(Side to, std::span<const uint8_t> bytes) {
   Socket& dst = socket(to);
-  if (dst.pending_bytes() == 0) {
-    ssize_t n = send(dst.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        on_socket_error(to);
-        return false;
-      }
-      n = 0;
-    }
-    bytes = bytes.subspan(static_cast<size_t>(n));
-    if (bytes.empty()) return true;
+  if (dst.pending_bytes() != 0) return 0;
+  ssize_t n = send(dst.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
+  return n;
+}
+
+// What the socket did not take waits for writability; a write error ends the relay. False when the relay ended.
+bool Relay::queue_unwritten(Side to, std::span<const uint8_t> bytes, ssize_t written) {
+  if (written < 0) {
+    on_socket_error(to);
+    return false;
   }
+  bytes = bytes.subspan(static_cast<size_t>(written));
+  if (bytes.empty()) return true;
+  Socket& dst = socket(to);
   if (!dst.pending) dst.pending = evbuffer_new();
   evbuffer_add(dst.pending, bytes.data(), bytes.size());
   watch_writable(to, nullptr);
@@ -394,22 +401,28 @@ void Relay::close_when_idle() {
 
 void Relay::on_record(const Record& record) {
   context_.records->consume(connection_id_, record, labels_);
-  if (record.kind == RecordKind::reply && record.latency_us >= 0 && server_)
-    context_.pool->observed_latency(*server_, record.latency_us);
-  if (record.kind == RecordKind::connect_request) {
-    if (const auto* request = std::get_if<ConnectRequest>(&record.body)) requested_session_ = request->sessionId;
+  // One switch, replies and requests first: this runs for every frame.
+  switch (record.kind) {
+    case RecordKind::reply:
+      if (record.latency_us >= 0 && server_) context_.pool->observed_latency(*server_, record.latency_us);
+      // A graceful shutdown waits for the last reply before closing the connection.
+      if (close_when_idle_ && decoder_->pending_requests() == 0) idle_close_requested_ = true;
+      return;
+    case RecordKind::request: return;
+    case RecordKind::connect_request:
+      if (const auto* request = std::get_if<ConnectRequest>(&record.body)) requested_session_ = request->sessionId;
+      if (replay_ && context_.options->handshake_timeout_ms > 0) {
+        timeval timeout = millis(context_.options->handshake_timeout_ms);
+        evtimer_add(handshake_timer_, &timeout);
+      }
+      return;
+    case RecordKind::decode_error:
+      if (record.error == DecodeError::frame_too_large &&
+          context_.options->oversized_frame == OversizedFrameAction::close)
+        reset_requested_ = true;
+      return;
+    default: return;
   }
-  if (record.kind == RecordKind::connect_request && replay_ && context_.options->handshake_timeout_ms > 0) {
-    timeval timeout = millis(context_.options->handshake_timeout_ms);
-    evtimer_add(handshake_timer_, &timeout);
-  }
-  if (record.kind == RecordKind::decode_error && record.error == DecodeError::frame_too_large &&
-      context_.options->oversized_frame == OversizedFrameAction::close) {
-    reset_requested_ = true;
-  }
-  // A graceful shutdown waits for the last reply before closing the connection.
-  if (close_when_idle_ && record.kind == RecordKind::reply && decoder_->pending_requests() == 0)
-    idle_close_requested_ = true;
 }
 
 void Relay::finish(std::string_view how, std::optional<Direction> first_closer) {

@@ -2,6 +2,7 @@
 #pragma once
 #include <event2/buffer.h>
 #include <event2/event.h>
+#include <sys/types.h>
 
 #include <cstdint>
 #include <functional>
@@ -98,6 +99,8 @@ class Relay : private RecordSink {
   void on_readable(Side from);
   void on_writable(Side to);
   bool send_to(Side to, std::span<const uint8_t> bytes);
+  ssize_t write_now(Side to, std::span<const uint8_t> bytes);
+  bool queue_unwritten(Side to, std::span<const uint8_t> bytes, ssize_t written);
   void set_reading(Side side, bool on);
   void watch_writable(Side side, const timeval* timeout);
   void on_eof(Side side);
