@@ -12,6 +12,7 @@
 #include "inspector/per_op.h"
 #include "inspector/session_archive.h"
 #include "inspector/session_inspector.h"
+#include "output/text_buffer.h"
 
 namespace zkwire {
 
@@ -39,7 +40,8 @@ class TrafficSummary : public RecordConsumer, public SessionArchive {
   PerOp<uint64_t> requests_by_op_;
   std::map<int32_t, uint64_t> errors_by_code_;
   PerOp<LatencyHistogram> latency_by_op_;
-  double first_ts_ = 0, last_ts_ = 0;
+  int64_t first_ns_ = 0, last_ns_ = 0;  // of the records; 0 before the first
+  TextBuffer archive_text_;  // a forgotten session's entry, rendered before it is set aside
   ArchivedSessions archived_;
 };
 
