@@ -133,6 +133,12 @@ void ConnectionDecoder::feed_frames(Side& s, Direction dir, std::span<const uint
 
 // The server reads the first 4 bytes of a new connection as a four-letter word if they spell one.
 void ConnectionDecoder::feed_first_bytes(Side& s, std::span<const uint8_t> bytes, Timestamp ts) {
+  // Nearly always the first read holds all four and they are a frame's length: judged where they lie, and the
+  // handshake framed straight from the read, with no copy through `held`.
+  if (s.held.empty() && bytes.size() >= 4 && !find_four_letter_word(bytes.first(4))) {
+    s.mode = Mode::handshake;
+    return feed_frames(s, Direction::client_to_server, bytes, ts);
+  }
   size_t want = 4 - s.held.size();
   size_t n = std::min(want, bytes.size());
   s.held.insert(s.held.end(), bytes.begin(), bytes.begin() + n);
