@@ -103,9 +103,10 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
   }
   if (r.length >= large_frame_from_ && r.length <= config_.max_frame &&
       r.kind != RecordKind::decode_error) {
-    flag(Anomaly::large_frame, &c, c.session, r.ts,
-         std::to_string(r.length) + "-byte frame, " + std::to_string(r.length * 100 / config_.max_frame) +
-             "% of the " + std::to_string(config_.max_frame) + "-byte maximum (jute.maxbuffer)");
+    flag_lazily(Anomaly::large_frame, &c, c.session, r.ts, [&] {
+      return std::to_string(r.length) + "-byte frame, " + std::to_string(r.length * 100 / config_.max_frame) +
+             "% of the " + std::to_string(config_.max_frame) + "-byte maximum (jute.maxbuffer)";
+    });
   }
 
   switch (r.kind) {
@@ -229,17 +230,19 @@ void SessionInspector::on_request(ConnectionState& c, uint64_t id, const Record&
   if (r.xid >= 0) {
     if (r.xid <= c.last_xid && !c.xid_order_reported) {
       c.xid_order_reported = true;
-      flag(Anomaly::xid_out_of_order, &c, c.session, r.ts,
-           "request xid " + std::to_string(r.xid) + " after xid " + std::to_string(c.last_xid) + " on " + c.client +
-               " -> " + c.server + ": requests left the client out of order");
+      flag_lazily(Anomaly::xid_out_of_order, &c, c.session, r.ts, [&] {
+        return "request xid " + std::to_string(r.xid) + " after xid " + std::to_string(c.last_xid) + " on " + c.client +
+               " -> " + c.server + ": requests left the client out of order";
+      });
     }
     c.last_xid = std::max(c.last_xid, r.xid);
   }
   if (is_op(r, OpCode::closeSession)) c.closing = true;
   if (is_op(r, OpCode::check)) {
-    flag(Anomaly::unsafe_check, &c, c.session, r.ts,
-         "top-level check on xid " + std::to_string(r.xid) +
-             ": ZooKeeper 3.8 sends no reply and writes a txn that stops the server from restarting");
+    flag_lazily(Anomaly::unsafe_check, &c, c.session, r.ts, [&] {
+      return "top-level check on xid " + std::to_string(r.xid) +
+             ": ZooKeeper 3.8 sends no reply and writes a txn that stops the server from restarting";
+    });
   }
   if (c.session == 0) return;
   SessionState& s = session_of(c, r.ts);
@@ -254,15 +257,18 @@ void SessionInspector::on_request(ConnectionState& c, uint64_t id, const Record&
 void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r) {
   (void)id;
   if (r.unmatched && !c.started_mid_stream) {
-    flag(Anomaly::reply_without_request, &c, c.session, r.ts,
-         "reply xid " + std::to_string(r.xid) + " on " + c.client + " <- " + c.server +
-             " matches no request sent on this connection");
+    flag_lazily(Anomaly::reply_without_request, &c, c.session, r.ts, [&] {
+      return "reply xid " + std::to_string(r.xid) + " on " + c.client + " <- " + c.server +
+             " matches no request sent on this connection";
+    });
   }
   if (r.out_of_order && !c.xid_order_reported) {
     c.xid_order_reported = true;
-    flag(Anomaly::xid_out_of_order, &c, c.session, r.ts,
-         "the reply to xid " + std::to_string(r.xid) + " overtook replies to earlier requests; the Java client "
-             "drops the connection on this (\"Xid out of order\")");
+    flag_lazily(Anomaly::xid_out_of_order, &c, c.session, r.ts, [&] {
+      return "the reply to xid " + std::to_string(r.xid) +
+             " overtook replies to earlier requests; the Java client "
+             "drops the connection on this (\"Xid out of order\")";
+    });
   }
   if (r.zxid > 0) {
     if (!c.server_max_zxid) c.server_max_zxid = &server_max_zxid_[c.server];  // map nodes never move
@@ -270,24 +276,29 @@ void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r
   }
   switch (r.err) {
     case kSessionExpired:
-      flag(Anomaly::session_expired, &c, c.session, r.ts,
-           "SESSIONEXPIRED for xid " + std::to_string(r.xid) + ": the session is expired or closing");
+      flag_lazily(Anomaly::session_expired, &c, c.session, r.ts, [&] {
+        return "SESSIONEXPIRED for xid " + std::to_string(r.xid) + ": the session is expired or closing";
+      });
       break;
     case kAuthFailed:
     case kAuthRequired:
-      flag(Anomaly::auth_failed, &c, c.session, r.ts,
-           std::string(r.err == kAuthFailed ? "AUTHFAILED" : "SESSIONCLOSEDREQUIRESASLAUTH") + " on " + c.client +
-               " -> " + c.server + "; the server closes the connection");
+      flag_lazily(Anomaly::auth_failed, &c, c.session, r.ts, [&] {
+        return std::string(r.err == kAuthFailed ? "AUTHFAILED" : "SESSIONCLOSEDREQUIRESASLAUTH") + " on " + c.client +
+               " -> " + c.server + "; the server closes the connection";
+      });
       break;
     case kSessionMoved:
-      flag(Anomaly::session_moved, &c, c.session, r.ts, "SESSIONMOVED for xid " + std::to_string(r.xid));
+      flag_lazily(Anomaly::session_moved, &c, c.session, r.ts,
+                  [&] { return "SESSIONMOVED for xid " + std::to_string(r.xid); });
       break;
     case kNotReadOnly:
-      flag(Anomaly::not_readonly, &c, c.session, r.ts,
-           "NOTREADONLY: a write reached read-only server " + c.server + ", which has lost its quorum");
+      flag_lazily(Anomaly::not_readonly, &c, c.session, r.ts, [&] {
+        return "NOTREADONLY: a write reached read-only server " + c.server + ", which has lost its quorum";
+      });
       break;
     case kThrottled:
-      flag(Anomaly::throttled, &c, c.session, r.ts, "THROTTLEDOP for xid " + std::to_string(r.xid) + " from " + c.server);
+      flag_lazily(Anomaly::throttled, &c, c.session, r.ts,
+                  [&] { return "THROTTLEDOP for xid " + std::to_string(r.xid) + " from " + c.server; });
       break;
     default: break;
   }
@@ -300,8 +311,8 @@ void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r
       s.ping_rtt_sum_us += static_cast<uint64_t>(r.latency_us);
       s.ping_rtt_max_us = std::max(s.ping_rtt_max_us, r.latency_us);
       if (r.latency_us > config_.ping_rtt_high_ms * 1000) {
-        flag(Anomaly::ping_rtt_high, &c, s.id, r.ts,
-             "ping answered in " + std::to_string(r.latency_us / 1000) + " ms by " + c.server);
+        flag_lazily(Anomaly::ping_rtt_high, &c, s.id, r.ts,
+                    [&] { return "ping answered in " + std::to_string(r.latency_us / 1000) + " ms by " + c.server; });
       }
     }
     return;
@@ -310,9 +321,10 @@ void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r
   if (r.unmatched || r.xid == kAuthXid || r.zxid <= 0) return;
   if (r.zxid < s.max_zxid && !c.zxid_regression_reported) {
     c.zxid_regression_reported = true;
-    flag(Anomaly::zxid_regression, &c, s.id, r.ts,
-         "reply zxid " + hex_label(r.zxid) + " from " + c.server + " is below " + hex_label(s.max_zxid) +
-             ", which the session already saw: this server is behind");
+    flag_lazily(Anomaly::zxid_regression, &c, s.id, r.ts, [&] {
+      return "reply zxid " + hex_label(r.zxid) + " from " + c.server + " is below " + hex_label(s.max_zxid) +
+             ", which the session already saw: this server is behind";
+    });
   }
   s.max_zxid = std::max(s.max_zxid, r.zxid);
 }
