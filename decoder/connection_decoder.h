@@ -75,7 +75,9 @@ class ConnectionDecoder {
   static void restart_search(Side& s);
   void enter_resync(Side& s, std::span<const uint8_t> rest, uint64_t rest_offset);
 
-  void on_frame(Record& r, Direction dir, std::span<const uint8_t> payload, uint64_t offset, Timestamp ts);
+  // Inlined into the framing loop: it only fills in the frame fields and picks the handler by kind.
+  [[gnu::always_inline]] inline void on_frame(Record& r, Direction dir, std::span<const uint8_t> payload,
+                                              uint64_t offset, Timestamp ts);
   void on_request(std::span<const uint8_t> payload, Record& r);
   void on_reply(std::span<const uint8_t> payload, Record& r);
   void on_connect_request(std::span<const uint8_t> payload, Record& r);
