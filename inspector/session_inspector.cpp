@@ -467,6 +467,7 @@ void SessionInspector::release(ConnectionState& c) {
 
 void SessionInspector::check_silences(Timestamp now) {
   last_check_ = now;
+  next_check_ns_ = now.ns + config_.check_interval_ms * 1'000'000;
   check_ping_gaps(now);
   check_expiry_risks(now);
   forget_due_sessions(now);
