@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +30,8 @@ class ArchivedSessions {
   size_t size() const { return entries_.size(); }
   // The entries in the summary's order: first seen, then id.
   std::vector<Entry> in_order() const;
-  // The JSON text of one entry.
-  std::string text(const Entry& entry) const;
+  // The JSON text of one entry, valid until the next call.
+  std::string_view text(const Entry& entry) const;
 
  private:
   std::vector<Entry> entries_;
@@ -38,6 +39,10 @@ class ArchivedSessions {
   bool file_failed_ = false;   // none could be made, or a write failed: later entries stay in memory_
   uint64_t file_bytes_ = 0;
   std::string memory_;
+  static constexpr size_t kWriteBufferBytes = 1u << 20;
+  std::unique_ptr<char[]> write_buffer_;  // the file's stdio buffer: glibc ignores a size given without one
+  mutable std::unique_ptr<char[]> read_buffer_;  // the last entry read back
+  mutable size_t read_capacity_ = 0;
 };
 
 }  // namespace zkwire
