@@ -133,7 +133,7 @@ void TrafficSummary::consume(uint64_t, const Record& r, const FlowLabels&) {
   }
 }
 
-void TrafficSummary::write(const SessionInspector& inspector, const SourceTotals& totals, std::FILE* file) const {
+void TrafficSummary::write(const SessionInspector& inspector, const SourceTotals& totals, std::FILE* file) {
   TextBuffer out(128u << 10);
   auto drain = [&out, file] {
     std::fwrite(out.view().data(), 1, out.size(), file);

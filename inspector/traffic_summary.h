@@ -30,7 +30,7 @@ class TrafficSummary : public RecordConsumer, public SessionArchive {
   void archive(const SessionState& session) override;
   // Writes the whole summary as one JSON document (docs/inspector.md), in pieces: with a hundred thousand
   // sessions the document is tens of megabytes, which need not sit in memory at once.
-  void write(const SessionInspector& inspector, const SourceTotals& totals, std::FILE* out) const;
+  void write(const SessionInspector& inspector, const SourceTotals& totals, std::FILE* out);
 
  private:
   uint64_t frames_ = 0, frame_bytes_ = 0, connections_ = 0, decode_errors_ = 0, gaps_ = 0;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,25 @@ TEST(ArchivedSessions, SessionsFirstSeenAtTheSameTimeAreOrderedById) {
   ASSERT_EQ(ordered.size(), 2u);
   EXPECT_EQ(archive.text(ordered[0]), "{\"id\":3}");
   EXPECT_EQ(archive.text(ordered[1]), "{\"id\":9}");
+}
+
+TEST(ArchivedSessions, ManyRunsAreReadBackAsOneOrder) {
+  ArchivedSessions archive;
+  // About 12 MiB of entries, added in a scrambled order: several sorted runs in the file, merged on the way out.
+  constexpr int kCount = 20'000;
+  std::vector<std::string> texts(kCount);
+  for (int i = 0; i < kCount; ++i)
+    texts[i] = "{\"n\":" + std::to_string(i) + "," + std::string(300 + i % 500, ' ') + "}";
+  for (int k = 0; k < kCount; ++k) {
+    const int i = static_cast<int>((int64_t{k} * 7919) % kCount);  // 7919 is prime: every i exactly once
+    archive.add(Timestamp{int64_t{i} * 1000}, i, texts[static_cast<size_t>(i)]);
+  }
+  const std::vector<ArchivedSessions::Entry> ordered = archive.in_order();
+  ASSERT_EQ(ordered.size(), static_cast<size_t>(kCount));
+  uint32_t runs = 0;
+  for (const auto& entry : ordered) runs = std::max(runs, entry.run + 1);
+  EXPECT_GE(runs, 3u);
+  for (size_t i = 0; i < ordered.size(); ++i) ASSERT_EQ(archive.text(ordered[i]), texts[i]) << "entry " << i;
 }
 
 }  // namespace
