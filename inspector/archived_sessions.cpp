@@ -20,6 +20,7 @@ ArchivedSessions::~ArchivedSessions() {
 }
 
 void ArchivedSessions::add(Timestamp first_seen, int64_t session, std::string_view json) {
+  if (gathering_.capacity() == 0) gathering_.reserve(kRunBytes + (64u << 10));  // not doubled past a run's size
   pending_.push_back({first_seen, session, gathering_.size(), static_cast<uint32_t>(json.size())});
   gathering_.append(json);
   if (gathering_.size() >= kRunBytes) write_run();
