@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <pcap/dlt.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -179,8 +180,44 @@ TEST(PacketParser, BadHeaderLengthsAreMalformed) {
   EXPECT_EQ(parse(wrong_version, segment, LinkLayer::raw_ip), ParseResult::malformed);
 }
 
+// Plain Ethernet and IPv4 take a shorter path than tagged frames: the same packet must read the same either way.
+TEST(PacketParser, PlainEthernetReadsAsATaggedFrameDoes) {
+  auto same = [](const TcpSegment& a, const TcpSegment& b) {
+    return a.src == b.src && a.dst == b.dst && a.seq == b.seq && a.ack == b.ack && a.flags == b.flags &&
+           text(a.payload) == text(b.payload) && a.lost_tail == b.lost_tail;
+  };
+  for (const char* payload : {"", "ab", "payload", "a longer payload than the Ethernet minimum pads out"}) {
+    for (uint8_t flags : {flag::syn, uint8_t(flag::syn | flag::ack), uint8_t(flag::ack | flag::psh), flag::fin,
+                          flag::rst}) {
+      for (size_t padding : {size_t{0}, size_t{6}, size_t{146}}) {  // link padding after the IP packet
+        for (size_t snapped : {size_t{0}, size_t{5}}) {
+          Tcp spec = sample;
+          spec.payload = payload;
+          spec.flags = flags;
+          Bytes plain = testing::link_frame(Link::ethernet, testing::ip_packet(spec));
+          Bytes tagged = testing::link_frame(Link::ethernet_qinq, testing::ip_packet(spec));
+          const auto wire = [&](Bytes& frame) {
+            frame.resize(frame.size() + padding, 0xEE);
+            const auto length = static_cast<uint32_t>(frame.size());
+            frame.resize(frame.size() - std::min(snapped, frame.size()));
+            return length;
+          };
+          const uint32_t plain_wire = wire(plain), tagged_wire = wire(tagged);
+          TcpSegment a, b;
+          const ParseResult ra = parse(plain, a, LinkLayer::ethernet, plain_wire);
+          const ParseResult rb = parse(tagged, b, LinkLayer::ethernet, tagged_wire);
+          SCOPED_TRACE(std::string("payload '") + payload + "', padding " + std::to_string(padding) +
+                       ", snapped " + std::to_string(snapped));
+          ASSERT_EQ(ra, rb);
+          if (ra == ParseResult::tcp) EXPECT_TRUE(same(a, b));
+        }
+      }
+    }
+  }
+}
+
 TEST(PacketParser, EveryTruncationOfAFrameIsHandled) {
-  for (Link link : {Link::ethernet_qinq, Link::linux_sll2, Link::null_host_order}) {
+  for (Link link : {Link::ethernet, Link::ethernet_qinq, Link::linux_sll2, Link::null_host_order}) {
     for (const char* src : {"10.1.2.3", "2001:db8::1"}) {
       Tcp segment_spec = sample;
       segment_spec.src = src;
