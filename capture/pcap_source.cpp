@@ -140,12 +140,9 @@ bool PcapSource::continue_with_libpcap(CaptureError& error) {
   return true;
 }
 
-NextOutcome PcapSource::next(RawPacket& out, CaptureError& error) {
+NextOutcome PcapSource::next_slowly(RawPacket& out, CaptureError& error) {
   if (mapped_) {
-    if (mapped_->next(out.ts, out.bytes, out.wire_length)) {
-      ++packets_read_;
-      return NextOutcome::packet;
-    }
+    // The mapped reader stopped (next() tried it first): at the end, or at a record it leaves to libpcap.
     if (mapped_->at_end()) return NextOutcome::end;
     if (!continue_with_libpcap(error)) return NextOutcome::error;
   }
