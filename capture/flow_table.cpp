@@ -34,21 +34,57 @@ void FlowTable::on_segment(const TcpSegment& segment, Timestamp at) {
     forget_expired_closed();
   }
 
-  const FlowKey key = FlowKey::between(segment.src, segment.dst);
+  int side = 0;
+  const Position* found = by_key_.find(segment.src, segment.dst, by_key_.hash(segment.src, segment.dst), side);
+  // Nearly every packet: an acknowledgement, perhaps with data, on a connection whose roles are settled.
+  constexpr uint8_t kOpensOrEnds = tcp_flag::syn | tcp_flag::fin | tcp_flag::rst;
+  if (found && (segment.flags & kOpensOrEnds) == 0 && (*found)->client_side) [[likely]] {
+    const Position position = *found;
+    position->last_seen = now_;
+    by_age_.splice(by_age_.end(), by_age_, position);
+    carry(*position, side, segment, at);
+    return;
+  }
+  on_other_segment(found, side, segment, at);
+}
+
+void FlowTable::carry(Connection& c, int side, const TcpSegment& segment, Timestamp at) {
+  TcpReassembler& own = c.streams[side];
+  TcpReassembler& peer = c.streams[1 - side];
+  if (!own.started()) own.start_at(segment.seq);
+  const uint32_t payload_length = segment.wire_payload_length();
+  if (segment.has(tcp_flag::ack) && peer.ack_may_declare_loss(segment.ack, payload_length > 0)) {
+    SideReceiver to_peer(*this, c, 1 - side);
+    peer.peer_acked(segment.ack, at, to_peer, payload_length > 0);
+  }
+  if (payload_length == 0) return;
+  if (own.take_in_order(segment.seq, segment.payload.size(), segment.lost_tail)) {
+    sink_.on_flow_data(c.ref(), c.direction_of(side), segment.payload, at);
+    return;
+  }
+  SideReceiver to_own(*this, c, side);
+  own.add(segment.seq, segment.payload, segment.lost_tail, at, to_own);
+}
+
+void FlowTable::on_other_segment(const Position* found, int side, const TcpSegment& segment, Timestamp at) {
   const bool bare_syn = segment.has(tcp_flag::syn) && !segment.has(tcp_flag::ack);
-  if (const Position* found = by_key_.find(key)) {
+  bool reused = false;
+  if (found) {
     const Position position = *found;
     Connection& c = *position;
-    if (!(bare_syn && starts_new_connection(c, segment))) {
+    if (!(bare_syn && starts_new_connection(c, side, segment))) {
       c.last_seen = now_;
       by_age_.splice(by_age_.end(), by_age_, position);
-      if (process(c, segment, at)) retire(position, at);
+      if (process(c, side, segment, at)) retire(position, at);
       return;
     }
     // Port reuse: the old connection is over even if we never saw it end.
     close(c, FlowEnd::evicted, at);
     forget(position);
-  } else if (closed_.size() > 0 && closed_.find(key)) {
+    reused = true;
+  }
+  const FlowKey key = FlowKey::between(segment.src, segment.dst);
+  if (!reused && closed_.size() > 0 && closed_.find(key)) {
     if (!bare_syn) {
       ++stats_.segments_after_close;
       return;
@@ -57,23 +93,22 @@ void FlowTable::on_segment(const TcpSegment& segment, Timestamp at) {
   }
   if (by_key_.size() >= options_.max_flows && !by_age_.empty()) evict_oldest();
   Connection& c = open_connection(key, segment, at);
-  if (process(c, segment, at)) retire(std::prev(by_age_.end()), at);
+  if (process(c, 0, segment, at)) retire(std::prev(by_age_.end()), at);
 }
 
-bool FlowTable::starts_new_connection(const Connection& c, const TcpSegment& bare_syn) const {
-  const int side = c.side_of(bare_syn.src);
+bool FlowTable::starts_new_connection(const Connection& c, int side, const TcpSegment& bare_syn) const {
   const bool retransmitted_syn = c.syn_seen[side] && c.syn_seq[side] == bare_syn.seq;
   return !retransmitted_syn;
 }
 
 Connection& FlowTable::open_connection(const FlowKey& key, const TcpSegment& first, Timestamp at) {
   Connection& c = by_age_.emplace_back(options_.max_held_bytes_per_direction);
-  by_key_.put(key, std::prev(by_age_.end()));
   ++stats_.flows;
   c.id = ++last_id_;
   c.key = key;
   c.ends[0] = first.src;
   c.ends[1] = first.dst;
+  by_key_.insert(std::prev(by_age_.end()));
   c.first_seen = at;
   c.last_seen = now_;
   c.started_mid_stream = !first.has(tcp_flag::syn);
@@ -90,8 +125,7 @@ Connection& FlowTable::open_connection(const FlowKey& key, const TcpSegment& fir
   return c;
 }
 
-bool FlowTable::process(Connection& c, const TcpSegment& segment, Timestamp at) {
-  const int side = c.side_of(segment.src);
+bool FlowTable::process(Connection& c, int side, const TcpSegment& segment, Timestamp at) {
   TcpReassembler& own = c.streams[side];
   TcpReassembler& peer = c.streams[1 - side];
   SideReceiver to_own(*this, c, side);
@@ -210,7 +244,7 @@ void FlowTable::evict_oldest() {
 }
 
 void FlowTable::forget(Position position) {
-  by_key_.erase(position->key);
+  by_key_.erase(position);
   by_age_.erase(position);
 }
 

@@ -6,6 +6,7 @@
 
 #include "capture/capture_options.h"
 #include "capture/connection.h"
+#include "capture/connection_index.h"
 #include "capture/flow_index.h"
 #include "capture/flow_sink.h"
 #include "capture/packet_parser.h"
@@ -36,9 +37,14 @@ class FlowTable {
   friend class SideReceiver;
   using Position = std::list<Connection>::iterator;
 
+  // A segment without SYN, FIN or RST on a connection whose roles are settled: what `process` would do with it, on
+  // the shortest way. Such a segment never ends a connection: both FINs end it when the second one comes.
+  void carry(Connection& c, int side, const TcpSegment& segment, Timestamp at);
+  // Every other segment: the connection's first, its handshake and end, port reuse, strays after a close.
+  void on_other_segment(const Position* found, int side, const TcpSegment& segment, Timestamp at);
   Connection& open_connection(const FlowKey& key, const TcpSegment& first, Timestamp at);
-  // Returns true when the segment ended the connection (both FINs, or a RST).
-  bool process(Connection& c, const TcpSegment& segment, Timestamp at);
+  // `side` sent the segment. Returns true when the segment ended the connection (both FINs, or a RST).
+  bool process(Connection& c, int side, const TcpSegment& segment, Timestamp at);
   void close(Connection& c, FlowEnd how, Timestamp at);
   // A connection that ended normally: its state goes, its key stays for closed_linger_ns.
   void retire(Position position, Timestamp at);
@@ -47,7 +53,7 @@ class FlowTable {
   void try_classify(Connection& c);
   void deliver_bytes(Connection& c, int side, std::span<const uint8_t> bytes, Timestamp at);
   void deliver_gap(Connection& c, int side, uint64_t missing_bytes, Timestamp at);
-  bool starts_new_connection(const Connection& c, const TcpSegment& bare_syn) const;
+  bool starts_new_connection(const Connection& c, int side, const TcpSegment& bare_syn) const;
   void evict_oldest();
   void forget(Position position);
 
@@ -58,7 +64,7 @@ class FlowTable {
   Timestamp now_;  // the latest packet time seen; capture time, not wall-clock time
   // Least recently active first; the map points into it, so lookups never reorder memory.
   std::list<Connection> by_age_;
-  FlowIndex<Position> by_key_;
+  ConnectionIndex<Position> by_key_;
   // Keys of recently closed connections, with their close times, oldest first in closed_order_.
   FlowIndex<Timestamp> closed_;
   std::deque<std::pair<FlowKey, Timestamp>> closed_order_;

@@ -65,16 +65,8 @@ void TcpReassembler::skip_hole_until(uint64_t offset, Timestamp at, StreamReceiv
   deliver_held(at, out);
 }
 
-void TcpReassembler::add(uint32_t seq, std::span<const uint8_t> captured, uint32_t lost_tail,
-                         Timestamp at, StreamReceiver& out) {
-  // The usual segment: wholly captured, the very next bytes of the stream, nothing held, no FIN yet. It goes out
-  // as it is; the walk below would come to the same, by a longer way.
-  if (started_ && lost_tail == 0 && !captured.empty() && held_.empty() && !fin_offset_ &&
-      seq == first_payload_seq_ + static_cast<uint32_t>(next_)) {
-    out.on_bytes(captured, at);
-    next_ += captured.size();
-    return;
-  }
+void TcpReassembler::add_walking(uint32_t seq, std::span<const uint8_t> captured, uint32_t lost_tail,
+                                 Timestamp at, StreamReceiver& out) {
   if (!started_) start_at(seq);
   if (captured.empty() && lost_tail == 0) return;
 
@@ -136,12 +128,12 @@ void TcpReassembler::note_fin(uint32_t fin_seq) {
   fin_offset_ = static_cast<uint64_t>(std::max<int64_t>(offset_of(fin_seq), next_));
 }
 
-void TcpReassembler::peer_acked(uint32_t ack, Timestamp at, StreamReceiver& out, bool with_data) {
-  // A bare acknowledgement can be captured before the data it covers, and that data must not
-  // be thrown away: it only declares a hole lost when data is waiting behind it. An answer
-  // (the peer's own data) comes after the peer processed those bytes: the hole is lost now,
-  // and must be reported before the answer is, or the answer would seem to come first.
-  if (!started_ || (held_.empty() && !with_data)) return;
+// A bare acknowledgement can be captured before the data it covers, and that data must not
+// be thrown away: it only declares a hole lost when data is waiting behind it (the inline part
+// returns early otherwise). An answer (the peer's own data) comes after the peer processed those
+// bytes: the hole is lost now, and must be reported before the answer is, or the answer would
+// seem to come first.
+void TcpReassembler::peer_acked_beyond(uint32_t ack, Timestamp at, StreamReceiver& out) {
   int64_t acked = offset_of(ack);
   if (fin_offset_) acked = std::min<int64_t>(acked, static_cast<int64_t>(*fin_offset_));
   if (acked <= static_cast<int64_t>(next_)) return;
