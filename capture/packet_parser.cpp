@@ -186,35 +186,6 @@ ParseResult parse_ipv6(std::span<const uint8_t> ip, uint32_t cut, TcpSegment& ou
   }
 }
 
-// Ethernet II, IPv4 with a 20-byte header, not a fragment, TCP, and every byte of it captured: nearly every packet
-// of a capture, taken apart in one pass. False for anything else, which the general parser then takes (and gives
-// these the same result: this is only its shortest path).
-bool parse_plain_ethernet_ipv4_tcp(std::span<const uint8_t> frame, TcpSegment& out) {
-  constexpr size_t ethernet = 14, ipv4 = 20;
-  if (frame.size() < ethernet + ipv4 + 20) return false;
-  const uint8_t* ip = frame.data() + ethernet;
-  if (be16(&frame[12]) != ethertype_ipv4 || ip[0] != 0x45 || ip[9] != ip_proto_tcp) return false;
-  const size_t total = be16(&ip[2]);
-  if (total < ipv4 + 20 || total > frame.size() - ethernet || (be16(&ip[6]) & 0x3FFF) != 0) return false;
-  const uint8_t* tcp = ip + ipv4;
-  const size_t tcp_bytes = total - ipv4;
-  const size_t header_length = size_t{static_cast<uint8_t>(tcp[12] >> 4)} * 4;
-  if (header_length < 20 || header_length > tcp_bytes) return false;
-  out.src.addr = {};
-  out.dst.addr = {};
-  std::memcpy(out.src.addr.data(), &ip[12], 4);
-  std::memcpy(out.dst.addr.data(), &ip[16], 4);
-  out.src.is_v6 = out.dst.is_v6 = false;
-  out.src.port = be16(&tcp[0]);
-  out.dst.port = be16(&tcp[2]);
-  out.seq = be32(&tcp[4]);
-  out.ack = be32(&tcp[8]);
-  out.flags = tcp[13];
-  out.payload = {tcp + header_length, tcp_bytes - header_length};
-  out.lost_tail = 0;
-  return true;
-}
-
 }  // namespace
 
 std::optional<LinkLayer> link_layer_for_dlt(int dlt) {
@@ -232,9 +203,8 @@ std::optional<LinkLayer> link_layer_for_dlt(int dlt) {
   }
 }
 
-ParseResult parse_packet(LinkLayer link, std::span<const uint8_t> captured, uint32_t wire_length,
-                         TcpSegment& out) {
-  if (link == LinkLayer::ethernet && parse_plain_ethernet_ipv4_tcp(captured, out)) return ParseResult::tcp;
+ParseResult parse_packet_generally(LinkLayer link, std::span<const uint8_t> captured, uint32_t wire_length,
+                                   TcpSegment& out) {
   const uint32_t cut =
       wire_length > captured.size() ? wire_length - static_cast<uint32_t>(captured.size()) : 0;
   const NetworkStart network = find_network(link, captured);
