@@ -34,7 +34,6 @@ struct Connection {
   uint32_t syn_seq[2] = {0, 0};
 
   FlowRef ref() const { return {id, sink_state}; }
-  int side_of(const Endpoint& sender) const { return sender == ends[0] ? 0 : 1; }
   Direction direction_of(int side) const {
     return side == *client_side ? Direction::client_to_server : Direction::server_to_client;
   }
