@@ -133,7 +133,7 @@ void SessionInspector::advance_to(Timestamp now) {
 }
 
 void SessionInspector::on_connection_open(uint64_t id, const Record& r, const FlowLabels& flow) {
-  ConnectionState& c = connections_[id];
+  ConnectionState& c = connections_.emplace(id);
   c.id = id;
   c.client = flow.client;
   c.server = flow.server;
@@ -201,12 +201,12 @@ void SessionInspector::on_connect_response(ConnectionState& c, uint64_t id, cons
   }
   // Another connection still holding the session on a different server: SessionMoved territory.
   if (s.owner && *s.owner != id) {
-    auto old = connections_.find(*s.owner);
-    if (old != connections_.end() && old->second.server != c.server) {
-      old->second.stale_owner = true;
+    ConnectionState* old = connections_.find(*s.owner);
+    if (old && old->server != c.server) {
+      old->stale_owner = true;
       flag(Anomaly::session_moved, &c, s.id, r.ts,
            "session " + hex_label(s.id) + " attached on " + c.server + " (from " + c.client + ") while its connection " +
-               old->second.client + " -> " + old->second.server +
+               old->client + " -> " + old->server +
                " is still open; the old server will close that connection on its next write");
     }
   }
@@ -478,9 +478,9 @@ void SessionInspector::check_ping_gaps(Timestamp now) {
   while (!gap_due_.empty() && gap_due_.top().due_ns <= now.ns) {
     const uint64_t id = static_cast<uint64_t>(gap_due_.top().key);
     gap_due_.pop();
-    auto found = connections_.find(id);
-    if (found == connections_.end()) continue;
-    ConnectionState& c = found->second;
+    ConnectionState* found = connections_.find(id);
+    if (!found) continue;
+    ConnectionState& c = *found;
     c.gap_armed = false;
     // Re-armed by the next client frame (or the session's attach): nothing to time until then.
     if (c.session == 0 || c.closing || c.ping_gap_reported) continue;
@@ -535,8 +535,7 @@ void SessionInspector::check_expiry_risks(Timestamp now) {
     s.watched = false;
     const ConnectionState* c = nullptr;
     if (s.owner) {
-      auto owner = connections_.find(*s.owner);
-      if (owner != connections_.end()) c = &owner->second;
+      c = connections_.find(*s.owner);
     }
     flag(Anomaly::expiry_risk, c, id, {s.last_client_activity.ns + limit_us * 1000},
          "session " + hex_label(id) + " has sent nothing on any connection for " + seconds(silence_us) +

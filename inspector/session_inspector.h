@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "decoder/record.h"
+#include "inspector/id_map.h"
 #include "inspector/inspector_config.h"
 #include "inspector/session_archive.h"
 #include "inspector/session_state.h"
@@ -72,17 +73,17 @@ class SessionInspector : public RecordConsumer {
 
   InspectorConfig config_;
   RecordConsumer& next_;
-  std::unordered_map<uint64_t, ConnectionState> connections_;
+  IdMap<ConnectionState> connections_;
   // The connection of the last record: records come in runs per connection (a read carries many frames), and the
-  // map's nodes do not move, so the run costs one lookup. Cleared when that connection goes.
+  // map's values do not move, so the run costs one lookup. Cleared when that connection goes.
   uint64_t last_connection_id_ = 0;
   ConnectionState* last_connection_ = nullptr;
   ConnectionState* find_connection(uint64_t id) {
     if (last_connection_ && last_connection_id_ == id) return last_connection_;
-    auto it = connections_.find(id);
-    if (it == connections_.end()) return nullptr;
+    ConnectionState* found = connections_.find(id);
+    if (!found) return nullptr;
     last_connection_id_ = id;
-    return last_connection_ = &it->second;
+    return last_connection_ = found;
   }
   uint64_t large_frame_from_ = 0;  // large_frame_fraction of max_frame, in bytes: a record compares an integer
   std::unordered_map<int64_t, SessionState> sessions_;
