@@ -76,13 +76,13 @@ struct ConnectionDecoder::FrameHandler {
 };
 
 ConnectionDecoder::ConnectionDecoder(const DecoderOptions& options, RecordSink& sink, bool started_mid_stream)
-    : options_(options),
-      sink_(sink),
+    : sink_(sink),
+      pending_(options.max_pending),
       client_(started_mid_stream ? Mode::resync : Mode::first_bytes,
               Framer(options.max_frame, options.oversize_skip_limit)),
       server_(started_mid_stream ? Mode::resync : Mode::handshake,
               Framer(options.max_frame, options.oversize_skip_limit)),
-      pending_(options.max_pending) {}
+      options_(options) {}
 
 Record ConnectionDecoder::base_record(RecordKind kind, Direction dir, Timestamp ts, uint64_t offset) const {
   Record r;

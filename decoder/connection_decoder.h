@@ -91,12 +91,14 @@ class ConnectionDecoder {
   void emit_truncated(Side& s, Direction dir, uint64_t missing, Timestamp ts);
   Record base_record(RecordKind kind, Direction dir, Timestamp ts, uint64_t offset) const;
 
-  DecoderOptions options_;
+  // What every frame touches first (the sink, the session, the pending requests, then each side's mode and framer):
+  // a capture interleaves many connections, so each cache line a frame needs is likely a miss.
   RecordSink& sink_;
+  int64_t session_ = 0;
+  PendingRequests pending_;
   Side client_;
   Side server_;
-  PendingRequests pending_;
-  int64_t session_ = 0;
+  DecoderOptions options_;
   bool text_truncated_ = false;
 };
 
