@@ -23,6 +23,8 @@ struct Connection {
   TcpReassembler streams[2];  // streams[s] carries the bytes side s sent
   Timestamp first_seen;
   Timestamp last_seen;
+  uint64_t touch = 0;      // when it was last active, as a sequence number over all connections: ties in last_seen
+  uint32_t idle_slot = 0;  // the flow table's IdleOrder keeps it here
   bool started_mid_stream = false;
 
   std::optional<uint8_t> client_side;  // empty while undecided

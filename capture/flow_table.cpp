@@ -1,6 +1,10 @@
 // Routing segments to their connection's reassemblers and turning TCP state into sink calls.
 #include "capture/flow_table.h"
 
+#include <algorithm>
+#include <optional>
+#include <vector>
+
 namespace zkwire::capture {
 
 // Forwards one side's reassembled bytes back into the table, which knows that side's role.
@@ -45,9 +49,8 @@ inline void FlowTable::carry(Connection& c, int side, const TcpSegment& segment,
 
 void FlowTable::on_segment(const TcpSegment& segment, Timestamp at) {
   if (at > now_) now_ = at;
-  while (!by_age_.empty() && now_.ns - by_age_.front().last_seen.ns > options_.idle_timeout_ns) {
-    evict_oldest();
-  }
+  // One compare a packet; the loop, out of line, runs when the capture's clock passes an idle timeout.
+  if (idle_.may_be_idle(now_.ns, options_.idle_timeout_ns)) evict_idle();
   // Nearly every packet finds nothing to forget: the check stays here, the loop out of line.
   if (!closed_order_.empty() && now_.ns - closed_order_.front().second.ns > options_.closed_linger_ns) {
     forget_expired_closed();
@@ -59,8 +62,7 @@ void FlowTable::on_segment(const TcpSegment& segment, Timestamp at) {
   constexpr uint8_t kOpensOrEnds = tcp_flag::syn | tcp_flag::fin | tcp_flag::rst;
   if (found && (segment.flags & kOpensOrEnds) == 0 && (*found)->client_side) [[likely]] {
     const Position position = *found;
-    position->last_seen = now_;
-    by_age_.splice(by_age_.end(), by_age_, position);
+    touch(*position);
     carry(*position, side, segment, at);
     return;
   }
@@ -74,8 +76,7 @@ void FlowTable::on_other_segment(const Position* found, int side, const TcpSegme
     const Position position = *found;
     Connection& c = *position;
     if (!(bare_syn && starts_new_connection(c, side, segment))) {
-      c.last_seen = now_;
-      by_age_.splice(by_age_.end(), by_age_, position);
+      touch(c);
       if (process(c, side, segment, at)) retire(position, at);
       return;
     }
@@ -92,9 +93,9 @@ void FlowTable::on_other_segment(const Position* found, int side, const TcpSegme
     }
     closed_.erase(key);  // a new connection on the same ports
   }
-  if (by_key_.size() >= options_.max_flows && !by_age_.empty()) evict_oldest();
+  if (by_key_.size() >= options_.max_flows && !connections_.empty()) evict_oldest();
   Connection& c = open_connection(key, segment, at);
-  if (process(c, 0, segment, at)) retire(std::prev(by_age_.end()), at);
+  if (process(c, 0, segment, at)) retire(std::prev(connections_.end()), at);
 }
 
 bool FlowTable::starts_new_connection(const Connection& c, int side, const TcpSegment& bare_syn) const {
@@ -103,15 +104,16 @@ bool FlowTable::starts_new_connection(const Connection& c, int side, const TcpSe
 }
 
 Connection& FlowTable::open_connection(const FlowKey& key, const TcpSegment& first, Timestamp at) {
-  Connection& c = by_age_.emplace_back(options_.max_held_bytes_per_direction);
+  Connection& c = connections_.emplace_back(options_.max_held_bytes_per_direction);
   ++stats_.flows;
   c.id = ++last_id_;
   c.key = key;
   c.ends[0] = first.src;
   c.ends[1] = first.dst;
-  by_key_.insert(std::prev(by_age_.end()));
+  by_key_.insert(std::prev(connections_.end()));
   c.first_seen = at;
-  c.last_seen = now_;
+  touch(c);
+  idle_.add(std::prev(connections_.end()));
   c.started_mid_stream = !first.has(tcp_flag::syn);
 
   if (auto by_port = orient_by_port(c.ends[0], c.ends[1], options_.server_ports)) {
@@ -238,21 +240,39 @@ void FlowTable::deliver_gap(Connection& c, int side, uint64_t missing_bytes, Tim
   }
 }
 
-void FlowTable::evict_oldest() {
+void FlowTable::evict_idle() {
+  while (idle_.may_be_idle(now_.ns, options_.idle_timeout_ns)) {
+    const std::optional<Position> oldest = idle_.oldest();
+    // The top entry only looked idle: its connection has been active since.
+    if (!oldest || now_.ns - (*oldest)->last_seen.ns <= options_.idle_timeout_ns) return;
+    evict(*oldest);
+  }
+}
+
+void FlowTable::evict_oldest() { evict(*idle_.oldest()); }
+
+void FlowTable::evict(Position position) {
   ++stats_.evicted;
-  close(by_age_.front(), FlowEnd::evicted, now_);
-  forget(by_age_.begin());
+  close(*position, FlowEnd::evicted, now_);
+  forget(position);
 }
 
 void FlowTable::forget(Position position) {
   by_key_.erase(position);
-  by_age_.erase(position);
+  idle_.remove(position);
+  connections_.erase(position);
 }
 
 void FlowTable::finish() {
-  for (Connection& c : by_age_) close(c, FlowEnd::capture_end, now_);
+  // Least recently active first, as connections were always closed: the output shows this order.
+  std::vector<Connection*> by_age;
+  by_age.reserve(connections_.size());
+  for (Connection& c : connections_) by_age.push_back(&c);
+  std::sort(by_age.begin(), by_age.end(), [](const Connection* a, const Connection* b) { return a->touch < b->touch; });
+  for (Connection* c : by_age) close(*c, FlowEnd::capture_end, now_);
   by_key_.clear();
-  by_age_.clear();
+  idle_.clear();
+  connections_.clear();
   closed_.clear();
   closed_order_.clear();
 }

@@ -9,6 +9,7 @@
 #include "capture/connection_index.h"
 #include "capture/flow_index.h"
 #include "capture/flow_sink.h"
+#include "capture/idle_order.h"
 #include "capture/packet_parser.h"
 
 namespace zkwire::capture {
@@ -54,7 +55,14 @@ class FlowTable {
   void deliver_bytes(Connection& c, int side, std::span<const uint8_t> bytes, Timestamp at);
   void deliver_gap(Connection& c, int side, uint64_t missing_bytes, Timestamp at);
   bool starts_new_connection(const Connection& c, int side, const TcpSegment& bare_syn) const;
+  // Stamps `c` as the most recently active connection.
+  void touch(Connection& c) {
+    c.last_seen = now_;
+    c.touch = ++last_touch_;
+  }
+  void evict_idle();
   void evict_oldest();
+  void evict(Position position);
   void forget(Position position);
 
   CaptureOptions options_;
@@ -62,9 +70,11 @@ class FlowTable {
   FlowTableStats stats_;
   uint64_t last_id_ = 0;
   Timestamp now_;  // the latest packet time seen; capture time, not wall-clock time
-  // Least recently active first; the map points into it, so lookups never reorder memory.
-  std::list<Connection> by_age_;
+  uint64_t last_touch_ = 0;
+  // Owns the live connections, in the order they opened; the index and idle_ point into it.
+  std::list<Connection> connections_;
   ConnectionIndex<Position> by_key_;
+  IdleOrder<Position> idle_;
   // Keys of recently closed connections, with their close times, oldest first in closed_order_.
   FlowIndex<Timestamp> closed_;
   std::deque<std::pair<FlowKey, Timestamp>> closed_order_;
