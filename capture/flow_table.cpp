@@ -49,12 +49,8 @@ inline void FlowTable::carry(Connection& c, int side, const TcpSegment& segment,
 
 void FlowTable::on_segment(const TcpSegment& segment, Timestamp at) {
   if (at > now_) now_ = at;
-  // One compare a packet; the loop, out of line, runs when the capture's clock passes an idle timeout.
-  if (idle_.may_be_idle(now_.ns, options_.idle_timeout_ns)) evict_idle();
-  // Nearly every packet finds nothing to forget: the check stays here, the loop out of line.
-  if (!closed_order_.empty() && now_.ns - closed_order_.front().second.ns > options_.closed_linger_ns) {
-    forget_expired_closed();
-  }
+  // Nearly every packet has nothing to expire: the check stays here, the work out of line.
+  if (now_.ns > next_expiry_ns_) expire();
 
   int side = 0;
   const Position* found = by_key_.find(segment.src, segment.dst, by_key_.hash(segment.src, segment.dst), side);
@@ -114,6 +110,7 @@ Connection& FlowTable::open_connection(const FlowKey& key, const TcpSegment& fir
   c.first_seen = at;
   touch(c);
   idle_.add(std::prev(connections_.end()));
+  expire_no_later_than(now_.ns, options_.idle_timeout_ns);
   c.started_mid_stream = !first.has(tcp_flag::syn);
 
   if (auto by_port = orient_by_port(c.ends[0], c.ends[1], options_.server_ports)) {
@@ -179,6 +176,7 @@ void FlowTable::close(Connection& c, FlowEnd how, Timestamp at) {
 void FlowTable::retire(Position position, Timestamp at) {
   closed_.put(position->key, at);
   closed_order_.emplace_back(position->key, at);
+  expire_no_later_than(at.ns, options_.closed_linger_ns);
   forget(position);
 }
 
@@ -240,6 +238,28 @@ void FlowTable::deliver_gap(Connection& c, int side, uint64_t missing_bytes, Tim
   }
 }
 
+void FlowTable::expire() {
+  evict_idle();
+  if (!closed_order_.empty() && now_.ns - closed_order_.front().second.ns > options_.closed_linger_ns) {
+    forget_expired_closed();
+  }
+  plan_expiry();
+}
+
+// The earliest either oldest entry can expire. A stale heap top makes it early, which only costs a look.
+void FlowTable::plan_expiry() {
+  next_expiry_ns_ = INT64_MAX;
+  if (const auto seen = idle_.earliest_seen_ns()) expire_no_later_than(*seen, options_.idle_timeout_ns);
+  if (!closed_order_.empty()) expire_no_later_than(closed_order_.front().second.ns, options_.closed_linger_ns);
+}
+
+// Something seen at `since_ns` expires once `now - since_ns > allowed_ns`, i.e. `now > since_ns + allowed_ns`.
+void FlowTable::expire_no_later_than(int64_t since_ns, int64_t allowed_ns) {
+  int64_t deadline;
+  if (__builtin_add_overflow(since_ns, allowed_ns, &deadline)) deadline = allowed_ns > 0 ? INT64_MAX : INT64_MIN;
+  next_expiry_ns_ = std::min(next_expiry_ns_, deadline);
+}
+
 void FlowTable::evict_idle() {
   while (idle_.may_be_idle(now_.ns, options_.idle_timeout_ns)) {
     const std::optional<Position> oldest = idle_.oldest();
@@ -275,6 +295,7 @@ void FlowTable::finish() {
   connections_.clear();
   closed_.clear();
   closed_order_.clear();
+  next_expiry_ns_ = INT64_MAX;
 }
 
 }  // namespace zkwire::capture

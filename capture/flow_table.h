@@ -60,6 +60,10 @@ class FlowTable {
     c.last_seen = now_;
     c.touch = ++last_touch_;
   }
+  // Idle connections and remembered closes whose time is up; then when to look again.
+  void expire();
+  void plan_expiry();
+  void expire_no_later_than(int64_t since_ns, int64_t allowed_ns);
   void evict_idle();
   void evict_oldest();
   void evict(Position position);
@@ -71,6 +75,8 @@ class FlowTable {
   uint64_t last_id_ = 0;
   Timestamp now_;  // the latest packet time seen; capture time, not wall-clock time
   uint64_t last_touch_ = 0;
+  // Nothing idle or closed can expire before this capture time: the one compare a packet makes for both.
+  int64_t next_expiry_ns_ = INT64_MAX;
   // Owns the live connections, in the order they opened; the index and idle_ point into it.
   std::list<Connection> connections_;
   ConnectionIndex<Position> by_key_;

@@ -54,6 +54,12 @@ class IdleOrder {
     return !heap_.empty() && now_ns - heap_.front().seen_ns > idle_ns;
   }
 
+  // No held handle was last seen before this; nothing when none is held.
+  std::optional<int64_t> earliest_seen_ns() const {
+    if (heap_.empty()) return std::nullopt;
+    return heap_.front().seen_ns;
+  }
+
   // The held handle stamped least recently, or nothing when none is held.
   std::optional<Handle> oldest() {
     while (!heap_.empty()) {

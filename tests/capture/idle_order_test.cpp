@@ -68,6 +68,7 @@ TEST(IdleOrder, AnEmptyOrderHasNoOldestAndNothingIdle) {
   IdleOrder<Item*> order;
   EXPECT_FALSE(order.oldest().has_value());
   EXPECT_FALSE(order.may_be_idle(1'000'000, 0));
+  EXPECT_FALSE(order.earliest_seen_ns().has_value());
   Item item;
   order.add(&item);
   order.remove(&item);
@@ -110,6 +111,7 @@ TEST(IdleOrder, AgreesWithAListKeptInOrderOfActivity) {
       if (!by_age.empty()) {
         // Never a false "nothing idle": the oldest's own time bounds what the top may claim.
         const int64_t idle_ns = random() % 8;
+        ASSERT_LE(*order.earliest_seen_ns(), by_age.front()->last_seen.ns);
         if (clock.now - by_age.front()->last_seen.ns > idle_ns) {
           ASSERT_TRUE(order.may_be_idle(clock.now, idle_ns));
         }
