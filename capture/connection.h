@@ -16,18 +16,20 @@ struct Connection {
   explicit Connection(size_t max_held_bytes) : streams{TcpReassembler(max_held_bytes),
                                                        TcpReassembler(max_held_bytes)} {}
 
+  // What nearly every packet touches comes first (its ends to confirm the lookup, its roles, its stamps, where its
+  // bytes go, then the reassemblers): packets of many connections interleave, so each line touched is likely a miss.
+  Endpoint ends[2];
+  std::optional<uint8_t> client_side;  // empty while undecided
   uint64_t id = 0;
   void* sink_state = nullptr;  // what the sink returned from on_flow_open
-  FlowKey key;
-  Endpoint ends[2];
-  TcpReassembler streams[2];  // streams[s] carries the bytes side s sent
-  Timestamp first_seen;
   Timestamp last_seen;
   uint64_t touch = 0;      // when it was last active, as a sequence number over all connections: ties in last_seen
+  TcpReassembler streams[2];  // streams[s] carries the bytes side s sent
+
+  FlowKey key;
+  Timestamp first_seen;
   uint32_t idle_slot = 0;  // the flow table's IdleOrder keeps it here
   bool started_mid_stream = false;
-
-  std::optional<uint8_t> client_side;  // empty while undecided
   ServerSideBasis basis = ServerSideBasis::guess;
   std::unique_ptr<OrientationBuffer> undecided;  // only while client_side is empty
 

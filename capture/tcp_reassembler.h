@@ -98,13 +98,14 @@ class TcpReassembler {
   void deliver_held(Timestamp at, StreamReceiver& out);
   void skip_hole_until(uint64_t offset, Timestamp at, StreamReceiver& out);
 
-  size_t max_held_bytes_;
+  // The in-order path's fields first: it reads them for nearly every segment.
   bool started_ = false;
   uint32_t first_payload_seq_ = 0;
   uint64_t next_ = 0;  // offset of the next byte to deliver
   std::optional<uint64_t> fin_offset_;
   std::map<uint64_t, Held> held_;  // out-of-order data by start offset, never overlapping
   size_t held_bytes_ = 0;
+  size_t max_held_bytes_;
 };
 
 }  // namespace zkwire::capture
