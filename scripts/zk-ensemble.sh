@@ -226,6 +226,10 @@ EOF
       # EPHEMERALONLOCALSESSION; with it the session is upgraded to a global one on its first ephemeral.
       echo "localSessionsUpgradingEnabled=true"
       echo "autopurge.purgeInterval=0"
+      # No fsync per transaction: tests and the demo need no durability against power loss (a killed server still
+      # finds its log in the page cache), and on a shared disk under a parallel test run one fsync stalled a server
+      # past a client's 10 s read timeout (proxy.crud's direct side, 2026-11-23).
+      echo "forceSync=no"
       for line in "${extra_config[@]}"; do echo "$line"; done
       if [ "$nodes" -gt 1 ]; then
         echo "standaloneEnabled=false"
