@@ -10,10 +10,11 @@ bash scripts/setup.sh
 ZKWIRE_BUILD_TARGET=zkwire bash scripts/build.sh >/dev/null
 zkwire=build/cli/zkwire
 work=$(mktemp -d /tmp/zkwire-demo.XXXXXX)
-proxy_pid="" workload_pid=""
+proxy_pid="" workload_pid="" frozen_pid=""
 cleanup() {
   trap - EXIT INT TERM
   [ -n "$workload_pid" ] && kill "$workload_pid" 2>/dev/null || true
+  [ -n "$frozen_pid" ] && kill -CONT "$frozen_pid" 2>/dev/null && kill "$frozen_pid" 2>/dev/null || true
   [ -n "$proxy_pid" ] && kill -TERM "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null || true
   bash scripts/zk-ensemble.sh stop "$work/ensemble" >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -33,9 +34,12 @@ echo "== zkwire proxy on $listen -> $ZK_CONNECT; metrics on http://$admin/metric
 proxy_pid=$!
 sleep 0.5
 
-echo "== kazoo workload through the proxy for ${seconds}s (3 sessions: registrations, watched config, jobs)"
+echo "== kazoo workload through the proxy for ${seconds}s (4 sessions: registrations, watched config, jobs)"
 /usr/bin/python3 scripts/demo_workload.py "$listen" "$seconds" &
 workload_pid=$!
+# A fourth session in a process of its own, to be frozen later the way a long GC pause or a stalled host freezes one.
+/usr/bin/python3 scripts/demo_workload.py "$listen" "$seconds" 1 3 &
+frozen_pid=$!
 
 sleep $((seconds / 3))
 victim=$(curl -s "http://$admin/metrics" | awk -F'"' '/^zkwire_upstream_connections/ {print $2, $NF}' |
@@ -47,9 +51,18 @@ bash scripts/zk-ensemble.sh kill "$work/ensemble" "$victim_node" >/dev/null
 sleep $((seconds / 3))
 echo "== restarting node $victim_node"
 bash scripts/zk-ensemble.sh restart "$work/ensemble" "$victim_node" >/dev/null || true
+sleep 2
+# 5 s of silence from a session with a 6 s timeout: past the 4 s its client's own ping schedule allows (ping_gap),
+# short of expiry. The proxy flags it live, from the silence alone.
+echo "== freezing one client for 5 s with SIGSTOP, as a GC pause would: watch for ping_gap"
+kill -STOP "$frozen_pid"
+sleep 5
+kill -CONT "$frozen_pid"
+echo "== client resumed"
 
 wait "$workload_pid" || true
-workload_pid=""
+wait "$frozen_pid" || true
+workload_pid="" frozen_pid=""
 echo "== /metrics (excerpt)"
 curl -s "http://$admin/metrics" | grep -E '^zkwire_(connections|sessions|requests_total|anomalies_total|upstream_up|upstream_mode)' |
   grep -v ' 0$' | head -40

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The demo's client workload: a few kazoo sessions through the proxy doing what applications do (ephemeral
 registrations, config reads with watches, counters, child lists), riding out a server failure.
-Usage: demo_workload.py CONNECT SECONDS"""
+Usage: demo_workload.py CONNECT SECONDS [WORKERS [FIRST]]   (workers FIRST.. FIRST+WORKERS-1; default 3 from 0)"""
 import logging
 import sys
 import threading
@@ -12,6 +12,8 @@ from kazoo.exceptions import KazooException, NodeExistsError, NoNodeError
 
 logging.basicConfig(level=logging.CRITICAL)
 connect, seconds = sys.argv[1], float(sys.argv[2])
+workers = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 stop = time.time() + seconds
 
 
@@ -41,7 +43,7 @@ def worker(n):
     zk.close()
 
 
-threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(3)]
+threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(first, first + workers)]
 for t in threads:
     t.start()
 for t in threads:
