@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end on a fresh machine: install what is missing, build, start a real 3-node ZooKeeper
 # ensemble, put the zkwire proxy in front of it, run a real kazoo workload through it, kill a server and
-# restart it along the way, and show the decoded stream, the anomalies and /metrics live. Ctrl-C stops it all.
+# restart it, freeze a client as a GC pause would, and show the decoded stream, the anomalies and /metrics live.
+# Ctrl-C stops it all.
 # Usage: demo.sh [SECONDS] (default 45)
 set -euo pipefail
 cd "$(dirname "$0")/.."
