@@ -2,7 +2,7 @@
 # The proxy benchmark: one load generator run direct, through haproxy (TCP mode, one thread) and through zkwire, side by side.
 #
 # usage: bench/run_proxy_bench.sh [--callgrind] [--no-zk] [--rounds R] [--seconds S] [--sessions N] [--depth D]
-#                                 [--idle-sessions K]
+#                                 [--idle-sessions K] [--throughput-only]
 #   --callgrind       also count user-space instructions per request of haproxy and zkwire under
 #                     valgrind --tool=callgrind (a run of M requests and one of 2M; the difference / M). Slow.
 #   --no-zk           skip the second table, against a real 1-node ZooKeeper (scripts/zk-ensemble.sh)
@@ -12,6 +12,8 @@
 #                     (default 8 x 16); a second throughput run has many shallow sessions, M x 1 in flight
 #   --shallow-sessions M     (default 64)
 #   --idle-sessions K idle sessions opened through each proxy for the memory figure (default 8000)
+#   --throughput-only only the throughput runs (no ping-pong, no memory): many rounds in little time, for a ratio
+#                     whose spread over rounds is small enough to read
 # env:   ZKWIRE_BENCH_BUILD_DIR   Release build directory (default: build-rel in the source tree)
 #
 # The load generator (bench/zk_loadgen) speaks raw frames on one epoll loop; bench/zk_responder is a minimal fast
@@ -25,7 +27,7 @@ set -euo pipefail
 
 source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${ZKWIRE_BENCH_BUILD_DIR:-$source_dir/build-rel}"
-callgrind=0 with_zk=1 rounds=3 seconds=5 sessions=8 depth=16 shallow_sessions=64 idle_sessions=8000
+callgrind=0 with_zk=1 throughput_only=0 rounds=3 seconds=5 sessions=8 depth=16 shallow_sessions=64 idle_sessions=8000
 while [ $# -gt 0 ]; do
   case "$1" in
     --callgrind) callgrind=1 ;;
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --depth) depth="$2"; shift ;;
     --shallow-sessions) shallow_sessions="$2"; shift ;;
     --idle-sessions) idle_sessions="$2"; shift ;;
+    --throughput-only) throughput_only=1 ;;
     *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
   shift
@@ -266,6 +269,7 @@ measure() {
       load "$1.shallow.$name" "$port" "$pid" "${shallow[@]}"
     done
   done
+  [ "$throughput_only" -eq 1 ] && return 0
   # Ping-pong latency moves with the other jobs on the machine: many short runs, finely interleaved.
   for r in $(seq $((rounds * 5))); do
     for i in 0 1 2; do
@@ -273,6 +277,16 @@ measure() {
       load "$1.pp.$name" "$port" "$pid" --sessions 1 --depth 1 --duration 1
     done
   done
+}
+
+# per_round NAME_A NAME_B COLUMN: B's result over A's in each round (they ran next to each other), as
+# "median (min-max, B above A in k of n)". A ratio of medians hides how much single rounds disagree; this shows it.
+per_round() {
+  paste -d' ' <(awk -v c="$3" '{ print $c }' "$work/$1.results") <(awk -v c="$3" '{ print $c }' "$work/$2.results") |
+    awk '{ print $2 / $1 }' | sort -g |
+    awk '{ v[NR] = $1; above += $1 > 1 } END {
+      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      printf "%.2f (%.2f-%.2f, above 1 in %d of %d)", m, v[1], v[NR], above, NR }'
 }
 
 # print_table TITLE PREFIX [LINE...]: medians of the runs, then the extra lines.
@@ -290,7 +304,10 @@ print_table() {
       printf f, "  haproxy/direct", "", sprintf("%.2f", th / td), "", "", ""
       printf f, "  proxy CPU per request (us)", "-", sprintf("%.3f", ch), sprintf("%.3f", cz), "", sprintf("%.2f", cz / ch)
     }'
+    echo "  zk/haproxy round by round: requests/s $(per_round "$p.$load.haproxy" "$p.$load.zkwire" 1)"
+    echo "                              CPU per request $(per_round "$p.$load.haproxy" "$p.$load.zkwire" 3)"
   done
+  [ "$throughput_only" -eq 1 ] && return 0
   awk -v ld="$(median "$p.pp.direct" 2)" -v lh="$(median "$p.pp.haproxy" 2)" -v lz="$(median "$p.pp.zkwire" 2)" 'BEGIN {
     f = "%-44s %12s %12s %12s %10s %10s\n"
     printf f, "ping-pong (1 session x 1) p50 (us)", ld, lh, lz, sprintf("%.2f", lz / ld), sprintf("%.2f", lz / lh)
@@ -304,6 +321,13 @@ print_table() {
 measure resp "$p_resp" "$ha_pid" "$p_ha" "$zw_pid" "$p_zw"
 stop_pid "$ha_pid"
 stop_pid "$zw_pid"
+
+if [ "$throughput_only" -eq 1 ]; then
+  print_table "Against bench/zk_responder; medians of $rounds throughput runs of ${seconds} s" resp
+  echo
+  echo "load average after: $(load_average)"
+  exit 0
+fi
 
 # Memory per idle session, each proxy fresh; then every session pings through it.
 read -r p_ha2 p_zw2 <<<"$(free_ports 2)"
