@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "capture/flow_types.h"
+#include "decoder/linear_probing.h"
 
 namespace zkwire::capture {
 
@@ -54,15 +55,8 @@ class ConnectionIndex {
       if (slots_[hole].hash == 0) return false;
       if (slots_[hole].hash == h && slots_[hole].handle == handle) break;
     }
-    // Backward shift: move up each following entry whose home slot does not lie between the hole and it.
-    for (size_t next = (hole + 1) & mask_; slots_[next].hash != 0; next = (next + 1) & mask_) {
-      const size_t home_slot = home(slots_[next].hash);
-      const bool stays =
-          hole <= next ? (hole < home_slot && home_slot <= next) : (hole < home_slot || home_slot <= next);
-      if (stays) continue;
-      slots_[hole] = slots_[next];
-      hole = next;
-    }
+    hole = close_probe_gap(
+        slots_, mask_, hole, [](const Slot& s) { return s.hash != 0; }, [this](const Slot& s) { return home(s.hash); });
     slots_[hole] = Slot{};
     --size_;
     return true;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "capture/flow_key.h"
+#include "decoder/linear_probing.h"
 
 namespace zkwire::capture {
 
@@ -40,14 +41,9 @@ class FlowIndex {
       if (!slots_[hole].used) return false;
       if (slots_[hole].hash == hash && slots_[hole].key == key) break;
     }
-    // Backward shift: move up each following entry whose home slot does not lie between the hole and it.
-    for (size_t next = (hole + 1) & mask(); slots_[next].used; next = (next + 1) & mask()) {
-      const size_t home = slots_[next].hash & mask();
-      const bool stays = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
-      if (stays) continue;
-      slots_[hole] = slots_[next];
-      hole = next;
-    }
+    hole = close_probe_gap(
+        slots_, mask(), hole, [](const Slot& s) { return s.used; },
+        [this](const Slot& s) { return static_cast<size_t>(s.hash) & mask(); });
     slots_[hole].used = false;
     --size_;
     return true;

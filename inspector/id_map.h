@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "decoder/linear_probing.h"
+
 namespace zkwire {
 
 // A lookup in std::unordered_map walks bucket -> the node before -> the node: up to three dependent cache misses,
@@ -42,15 +44,9 @@ class IdMap {
       if (slots_[hole].id == id) break;
     }
     delete slots_[hole].value;
-    // Backward shift: move up each following entry whose home slot does not lie between the hole and it.
-    for (size_t next = (hole + 1) & mask_; slots_[next].value; next = (next + 1) & mask_) {
-      const size_t home_slot = home(slots_[next].id);
-      const bool stays =
-          hole <= next ? (hole < home_slot && home_slot <= next) : (hole < home_slot || home_slot <= next);
-      if (stays) continue;
-      slots_[hole] = slots_[next];
-      hole = next;
-    }
+    hole = close_probe_gap(
+        slots_, mask_, hole, [](const Slot& s) { return s.value != nullptr; },
+        [this](const Slot& s) { return home(s.id); });
     slots_[hole] = Slot{};
     --size_;
     return true;
