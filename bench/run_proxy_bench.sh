@@ -2,7 +2,7 @@
 # The proxy benchmark: one load generator run direct, through haproxy (TCP mode, one thread) and through zkwire, side by side.
 #
 # usage: bench/run_proxy_bench.sh [--callgrind] [--no-zk] [--rounds R] [--seconds S] [--sessions N] [--depth D]
-#                                 [--idle-sessions K] [--throughput-only]
+#                                 [--idle-sessions K] [--throughput-only] [--pin]
 #   --callgrind       also count user-space instructions per request of haproxy and zkwire under
 #                     valgrind --tool=callgrind (a run of M requests and one of 2M; the difference / M). Slow.
 #   --no-zk           skip the second table, against a real 1-node ZooKeeper (scripts/zk-ensemble.sh)
@@ -14,6 +14,9 @@
 #   --idle-sessions K idle sessions opened through each proxy for the memory figure (default 8000)
 #   --throughput-only only the throughput runs (no ping-pong, no memory): many rounds in little time, for a ratio
 #                     whose spread over rounds is small enough to read
+#   --pin             the proxy on the last CPU, the load generator and the responder on the others (taskset): the
+#                     proxy then has a core of its own, so a throughput is the proxy's, not how the scheduler shared
+#                     the cores among three busy processes (the direct runs get one core fewer)
 # env:   ZKWIRE_BENCH_BUILD_DIR   Release build directory (default: build-rel in the source tree)
 #
 # The load generator (bench/zk_loadgen) speaks raw frames on one epoll loop; bench/zk_responder is a minimal fast
@@ -27,7 +30,7 @@ set -euo pipefail
 
 source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${ZKWIRE_BENCH_BUILD_DIR:-$source_dir/build-rel}"
-callgrind=0 with_zk=1 throughput_only=0 rounds=3 seconds=5 sessions=8 depth=16 shallow_sessions=64 idle_sessions=8000
+callgrind=0 with_zk=1 throughput_only=0 pin=0 rounds=3 seconds=5 sessions=8 depth=16 shallow_sessions=64 idle_sessions=8000
 while [ $# -gt 0 ]; do
   case "$1" in
     --callgrind) callgrind=1 ;;
@@ -39,7 +42,8 @@ while [ $# -gt 0 ]; do
     --shallow-sessions) shallow_sessions="$2"; shift ;;
     --idle-sessions) idle_sessions="$2"; shift ;;
     --throughput-only) throughput_only=1 ;;
-    *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    --pin) pin=1 ;;
+    *) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2 ;;
   esac
   shift
 done
@@ -55,6 +59,12 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 install_missing haproxy
+pin_proxy=() pin_peers=()
+if [ "$pin" -eq 1 ]; then
+  last_cpu=$(($(nproc) - 1))
+  [ "$last_cpu" -ge 1 ] || { echo "run_proxy_bench: --pin needs at least 2 CPUs" >&2; exit 2; }
+  pin_proxy=(taskset -c "$last_cpu") pin_peers=(taskset -c "0-$((last_cpu - 1))")
+fi
 [ "$callgrind" -eq 1 ] && install_missing valgrind
 
 ZKWIRE_BUILD_DIR="$build_dir" ZKWIRE_BUILD_TARGET="zkwire zk_loadgen zk_responder" \
@@ -144,7 +154,7 @@ frontend bench
 backend upstream
   server zk 127.0.0.1:$3
 EOF
-  start "$1" ${wrap:-} haproxy -db -f "$work/$1.cfg"
+  start "$1" "${pin_proxy[@]}" ${wrap:-} haproxy -db -f "$work/$1.cfg"
   wait_port "$2" "$1"
 }
 
@@ -152,7 +162,7 @@ EOF
 # (5 s): ZooKeeper listens with a backlog of 50, so a burst of connects loses SYNs, and the kernel resends one only
 # after 1 s, which zkwire's default 1 s timeout would count as a failed server.
 start_zkwire() {  # NAME LISTEN_PORT UPSTREAM_PORT
-  start "$1" ${wrap:-} "$zkwire" proxy --listen "127.0.0.1:$2" --upstream "127.0.0.1:$3" --max-connections 10000 \
+  start "$1" "${pin_proxy[@]}" ${wrap:-} "$zkwire" proxy --listen "127.0.0.1:$2" --upstream "127.0.0.1:$3" --max-connections 10000 \
     --connect-timeout-ms 5000
   wait_port "$2" "$1"
 }
@@ -168,7 +178,7 @@ load() {
   shift 3
   local before=0 after=0 out
   [ "$pid" != - ] && before=$(cpu_ticks "$pid")
-  if ! out=$("$loadgen" --target "127.0.0.1:$port" "$@"); then
+  if ! out=$("${pin_peers[@]}" "$loadgen" --target "127.0.0.1:$port" "$@"); then
     echo "run_proxy_bench: $name: $out" >&2
     exit 1
   fi
@@ -248,7 +258,7 @@ echo "load average before: $(load_average) ($(nproc) CPUs)"
 
 # ---- the responder table ----
 read -r p_resp p_ha p_zw <<<"$(free_ports 3)"
-start responder "$responder" --listen "127.0.0.1:$p_resp"
+start responder "${pin_peers[@]}" "$responder" --listen "127.0.0.1:$p_resp"
 wait_port "$p_resp" responder
 start_haproxy haproxy "$p_ha" "$p_resp"; ha_pid=$last_pid
 start_zkwire zkwire "$p_zw" "$p_resp"; zw_pid=$last_pid
