@@ -267,8 +267,11 @@ void SessionInspector::on_request(ConnectionState& c, uint64_t id, const Record&
              ": ZooKeeper 3.8 sends no reply and writes a txn that stops the server from restarting";
     });
   }
-  if (c.session == 0) return;
-  SessionState& s = known ? *known : session_of(c, r.ts);
+  if (!known) {
+    if (c.session == 0) return;
+    known = &session_of(c, r.ts);
+  }
+  SessionState& s = *known;
   if (is_op(r, OpCode::addWatch)) {
     ++s.watches_persistent;
   } else if (is_op(r, OpCode::exists) || is_op(r, OpCode::getData) || is_op(r, OpCode::getChildren) ||
@@ -325,8 +328,11 @@ void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r
       break;
     default: break;
   }
-  if (c.session == 0) return;
-  SessionState& s = known ? *known : session_of(c, r.ts);
+  if (!known) {
+    if (c.session == 0) return;
+    known = &session_of(c, r.ts);
+  }
+  SessionState& s = *known;
   if (is_op(r, OpCode::closeSession) && r.err == 0) s.ended = true;
   if (is_op(r, OpCode::ping)) {
     ++s.pings;
