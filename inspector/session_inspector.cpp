@@ -86,6 +86,25 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
   ConnectionState* found = find_connection(id);
   if (!found) return;
   ConnectionState& c = *found;
+  // Nearly every record is a request or a reply on a connection whose session is looked up already (so it exists and
+  // is not 0) and whose silence is being timed, in a frame far below the size limit. One test covers all that; such a
+  // record then skips the general path's checks, none of which could apply, and updates the same state in order.
+  if (c.gap_armed && r.length < large_frame_from_ && (r.kind == RecordKind::request || r.kind == RecordKind::reply) &&
+      c.state && c.state->id == c.session) {
+    SessionState& s = *c.state;
+    if (r.dir == Direction::client_to_server) {
+      c.last_client_frame = r.ts;
+      c.ping_gap_reported = false;
+      s.last_client_activity = r.ts;
+      s.expiry_risk_reported = false;
+      watch(s);
+    } else if (r.dir == Direction::server_to_client) {
+      c.last_server_frame = r.ts;
+    }
+    s.last_seen = r.ts;
+    if (r.kind == RecordKind::request) return on_request(c, id, r, &s);
+    return on_reply(c, id, r, &s);
+  }
   if (r.session != 0 && c.session == 0 && r.kind != RecordKind::connect_request) c.session = r.session;
 
   if (r.dir == Direction::client_to_server && r.kind != RecordKind::connection_close &&
@@ -112,8 +131,12 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
   switch (r.kind) {
     case RecordKind::connect_request: on_connect_request(c, id, r); break;
     case RecordKind::connect_response: on_connect_response(c, id, r); break;
-    case RecordKind::request: on_request(c, id, r); break;
-    case RecordKind::reply: on_reply(c, id, r); break;
+    case RecordKind::request:
+      on_request(c, id, r, nullptr);
+      break;
+    case RecordKind::reply:
+      on_reply(c, id, r, nullptr);
+      break;
     case RecordKind::event: on_event(c, id, r); break;
     case RecordKind::decode_error:
     case RecordKind::stream_resync: on_decode_trouble(c, id, r); break;
@@ -225,7 +248,7 @@ void SessionInspector::on_connect_response(ConnectionState& c, uint64_t id, cons
   }
 }
 
-void SessionInspector::on_request(ConnectionState& c, uint64_t id, const Record& r) {
+void SessionInspector::on_request(ConnectionState& c, uint64_t id, const Record& r, SessionState* known) {
   (void)id;
   if (r.xid >= 0) {
     if (r.xid <= c.last_xid && !c.xid_order_reported) {
@@ -244,8 +267,11 @@ void SessionInspector::on_request(ConnectionState& c, uint64_t id, const Record&
              ": ZooKeeper 3.8 sends no reply and writes a txn that stops the server from restarting";
     });
   }
-  if (c.session == 0) return;
-  SessionState& s = session_of(c, r.ts);
+  if (!known) {
+    if (c.session == 0) return;
+    known = &session_of(c, r.ts);
+  }
+  SessionState& s = *known;
   if (is_op(r, OpCode::addWatch)) {
     ++s.watches_persistent;
   } else if (is_op(r, OpCode::exists) || is_op(r, OpCode::getData) || is_op(r, OpCode::getChildren) ||
@@ -254,7 +280,7 @@ void SessionInspector::on_request(ConnectionState& c, uint64_t id, const Record&
   }
 }
 
-void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r) {
+void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r, SessionState* known) {
   (void)id;
   if (r.unmatched && !c.started_mid_stream) {
     flag_lazily(Anomaly::reply_without_request, &c, c.session, r.ts, [&] {
@@ -302,8 +328,11 @@ void SessionInspector::on_reply(ConnectionState& c, uint64_t id, const Record& r
       break;
     default: break;
   }
-  if (c.session == 0) return;
-  SessionState& s = session_of(c, r.ts);
+  if (!known) {
+    if (c.session == 0) return;
+    known = &session_of(c, r.ts);
+  }
+  SessionState& s = *known;
   if (is_op(r, OpCode::closeSession) && r.err == 0) s.ended = true;
   if (is_op(r, OpCode::ping)) {
     ++s.pings;

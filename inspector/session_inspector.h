@@ -48,8 +48,9 @@ class SessionInspector : public RecordConsumer {
   void on_connect_request(ConnectionState& c, uint64_t id, const Record& r);
   void on_connect_response(ConnectionState& c, uint64_t id, const Record& r);
   // Inlined into consume, their only caller: a request or reply then costs no call and no second register save.
-  [[gnu::always_inline]] inline void on_request(ConnectionState& c, uint64_t id, const Record& r);
-  [[gnu::always_inline]] inline void on_reply(ConnectionState& c, uint64_t id, const Record& r);
+  // `known`: the connection's session, when the caller has it at hand (and has stamped its last_seen).
+  [[gnu::always_inline]] inline void on_request(ConnectionState& c, uint64_t id, const Record& r, SessionState* known);
+  [[gnu::always_inline]] inline void on_reply(ConnectionState& c, uint64_t id, const Record& r, SessionState* known);
   void on_event(ConnectionState& c, uint64_t id, const Record& r);
   void on_decode_trouble(ConnectionState& c, uint64_t id, const Record& r);
   void on_connection_close(ConnectionState& c, uint64_t id, const Record& r);
