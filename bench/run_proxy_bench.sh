@@ -12,8 +12,8 @@
 #                     (default 8 x 16); a second throughput run has many shallow sessions, M x 1 in flight
 #   --shallow-sessions M     (default 64)
 #   --idle-sessions K idle sessions opened through each proxy for the memory figure (default 8000)
-#   --throughput-only only the throughput runs (no ping-pong, no memory): many rounds in little time, for a ratio
-#                     whose spread over rounds is small enough to read
+#   --throughput-only only the responder table's throughput runs (no ping-pong, memory, callgrind or real-ZooKeeper
+#                     table): many rounds in little time, for a ratio whose spread over rounds is small enough to read
 #   --pin             the proxy on the last CPU, the load generator and the responder on the others (taskset): the
 #                     proxy then has a core of its own, so a throughput is the proxy's, not how the scheduler shared
 #                     the cores among three busy processes (the direct runs get one core fewer)
@@ -30,7 +30,8 @@ set -euo pipefail
 
 source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${ZKWIRE_BENCH_BUILD_DIR:-$source_dir/build-rel}"
-callgrind=0 with_zk=1 throughput_only=0 pin=0 rounds=3 seconds=5 sessions=8 depth=16 shallow_sessions=64 idle_sessions=8000
+callgrind=0 with_zk=1 throughput_only=0 pin=0
+rounds=3 seconds=5 sessions=8 depth=16 shallow_sessions=64 idle_sessions=8000
 while [ $# -gt 0 ]; do
   case "$1" in
     --callgrind) callgrind=1 ;;
@@ -162,8 +163,8 @@ EOF
 # (5 s): ZooKeeper listens with a backlog of 50, so a burst of connects loses SYNs, and the kernel resends one only
 # after 1 s, which zkwire's default 1 s timeout would count as a failed server.
 start_zkwire() {  # NAME LISTEN_PORT UPSTREAM_PORT
-  start "$1" "${pin_proxy[@]}" ${wrap:-} "$zkwire" proxy --listen "127.0.0.1:$2" --upstream "127.0.0.1:$3" --max-connections 10000 \
-    --connect-timeout-ms 5000
+  start "$1" "${pin_proxy[@]}" ${wrap:-} "$zkwire" proxy --listen "127.0.0.1:$2" --upstream "127.0.0.1:$3" \
+    --max-connections 10000 --connect-timeout-ms 5000
   wait_port "$2" "$1"
 }
 
