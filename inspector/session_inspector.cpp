@@ -42,10 +42,13 @@ SessionState& SessionInspector::session(int64_t id, Timestamp ts) {
   return s;
 }
 
-// The connection's session, looked up once and then remembered (map nodes never move).
+// The connection's session, looked up once and then remembered (map nodes never move). The connection holds it, so
+// the entry is not forgotten (erased) under the pointer: a session set from a record, not an attach, is held too.
 SessionState& SessionInspector::session_of(ConnectionState& c, Timestamp ts) {
   if (!c.state || c.state->id != c.session) {
-    c.state = &session(c.session, ts);
+    SessionState& s = session(c.session, ts);
+    hold(c, s);
+    c.state = &s;
   } else {
     c.state->last_seen = ts;
   }
@@ -488,6 +491,7 @@ void SessionInspector::hold(ConnectionState& c, SessionState& s) {
 }
 
 void SessionInspector::release(ConnectionState& c) {
+  c.state = nullptr;  // only a held session's entry is sure to outlive the pointer
   if (c.held_session == 0) return;
   if (auto it = sessions_.find(c.held_session); it != sessions_.end() && it->second.open_connections > 0)
     --it->second.open_connections;

@@ -58,7 +58,7 @@ inline constexpr size_t kMaxRememberedConnections = 256;
 struct ConnectionState {
   // What a request or reply touches comes first, in one cache line (see SessionState).
   int64_t session = 0;
-  SessionState* state = nullptr;  // `session`'s entry, once looked up
+  SessionState* state = nullptr;  // `session`'s entry, once looked up; only while this connection holds it
   Timestamp last_client_frame, last_server_frame;
   int64_t* server_max_zxid = nullptr;  // its server's entry in server_max_zxid_, once looked up
   int32_t last_xid = INT32_MIN;  // last ordinary (non-negative) request xid

@@ -69,6 +69,32 @@ TEST(Forgetting, AReconnectWithinTheWindowKeepsOneStoryForTheSession) {
   EXPECT_EQ(s.inspector.sessions().count(0x1003), 0u);
 }
 
+// A ConnectResponse granting a session with a zero timeout is not taken for an attach, yet the connection's frames
+// carry that session, so the inspector follows it there. Another connection's failed resume then detaches the session;
+// it must still not be forgotten (erased) while the first connection points at it.
+TEST(Forgetting, AConnectionKeepsTheSessionItsFramesCarryEvenWithoutAProperAttach) {
+  SessionScript s;
+  s.connect(1, kServer, 0x5001, 0, /*timeout_ms=*/0);
+  s.client(1, FrameBuilder::request(kPingXid, OpCode::ping), 500);
+  s.server(1, FrameBuilder::reply(kPingXid, 0x10, 0), 501);
+
+  s.open(2, 40002, kServer, 1'000);
+  ConnectRequest resume = s.b.new_session(4000);
+  resume.sessionId = 0x5001;
+  resume.passwd = s.b.secret("0123456789abcdef");
+  s.client(2, FrameBuilder::connect_request(resume), 1'000);
+  s.server(2, FrameBuilder::connect_response(s.b.session_granted(0, 0)), 1'001);
+  s.close(2, s2c, 1'002);
+  s.tick(30'000);
+  EXPECT_EQ(s.inspector.sessions().count(0x5001), 1u) << "connection 1 still carries it";
+
+  s.client(1, FrameBuilder::request(kPingXid, OpCode::ping), 30'001);
+  s.server(1, FrameBuilder::reply(kPingXid, 0x10, 0), 30'002);
+  s.close(1, s2c, 30'003);
+  s.tick(60'000);
+  EXPECT_EQ(s.inspector.sessions().count(0x5001), 0u) << "forgotten once no connection carries it";
+}
+
 std::string summary_of(SessionScript& s, TrafficSummary& summary) {
   std::FILE* f = std::tmpfile();
   summary.write(s.inspector, SourceTotals{}, f);
