@@ -25,7 +25,7 @@
 # both sockets (haproxy does by default). Proxy CPU is utime+stime from /proc/PID/stat over a run, / requests.
 # Memory per idle session is a fresh proxy's RSS growth while K sessions are open and idle, / K; the K sessions must
 # then each answer a ping through the proxy; a second cycle of K sessions opened and closed shows what closed sessions
-# leave behind. The three targets take turns in a rotating order. Every process started here is stopped on exit.
+# leave behind. The three targets take turns in all six orders. Every process started here is stopped on exit.
 set -euo pipefail
 
 source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -264,19 +264,28 @@ wait_port "$p_resp" responder
 start_haproxy haproxy "$p_ha" "$p_resp"; ha_pid=$last_pid
 start_zkwire zkwire "$p_zw" "$p_resp"; zw_pid=$last_pid
 
-# measure PREFIX PORT_DIRECT HA_PID HA_PORT ZW_PID ZW_PORT: every load on the three targets, the order rotating from
-# one round to the next so that none always runs after the same neighbour.
+# order_index ROUND I: which target runs I-th in ROUND. The rounds go through all six orders of the three targets, so
+# that over six rounds each target runs right after each other one equally often (a plain rotation put zkwire right
+# after haproxy in two rounds of three).
+order_index() {
+  local k=$(($1 - 1))
+  local rotation=$(((k / 2) % 3))
+  if ((k % 2)); then echo $(((rotation + 3 - $2) % 3)); else echo $(((rotation + $2) % 3)); fi
+}
+
+# measure PREFIX PORT_DIRECT HA_PID HA_PORT ZW_PID ZW_PORT: every load on the three targets, in a different order
+# from one round to the next (order_index).
 measure() {
   local targets=("direct $2 -" "haproxy $4 $3" "zkwire $6 $5") r i name port pid
   local deep=(--sessions "$sessions" --depth "$depth" --duration "$seconds")
   local shallow=(--sessions "$shallow_sessions" --depth 1 --duration "$seconds")
   for r in $(seq "$rounds"); do
     for i in 0 1 2; do
-      read -r name port pid <<<"${targets[$(((r + i) % 3))]}"
+      read -r name port pid <<<"${targets[$(order_index "$r" "$i")]}"
       load "$1.deep.$name" "$port" "$pid" "${deep[@]}"
     done
     for i in 0 1 2; do
-      read -r name port pid <<<"${targets[$(((r + i) % 3))]}"
+      read -r name port pid <<<"${targets[$(order_index "$r" "$i")]}"
       load "$1.shallow.$name" "$port" "$pid" "${shallow[@]}"
     done
   done
@@ -284,7 +293,7 @@ measure() {
   # Ping-pong latency moves with the other jobs on the machine: many short runs, finely interleaved.
   for r in $(seq $((rounds * 5))); do
     for i in 0 1 2; do
-      read -r name port pid <<<"${targets[$(((r + i) % 3))]}"
+      read -r name port pid <<<"${targets[$(order_index "$r" "$i")]}"
       load "$1.pp.$name" "$port" "$pid" --sessions 1 --depth 1 --duration 1
     done
   done
