@@ -96,11 +96,8 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
       c.state && c.state->id == c.session) {
     SessionState& s = *c.state;
     if (r.dir == Direction::client_to_server) {
-      c.last_client_frame = r.ts;
-      c.ping_gap_reported = false;
-      s.last_client_activity = r.ts;
-      s.expiry_risk_reported = false;
-      watch(s);
+      note_client_frame(c, r.ts);
+      note_client_activity(s, r.ts);
     } else if (r.dir == Direction::server_to_client) {
       c.last_server_frame = r.ts;
     }
@@ -112,14 +109,8 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
 
   if (r.dir == Direction::client_to_server && r.kind != RecordKind::connection_close &&
       r.kind != RecordKind::anomaly && r.kind != RecordKind::capture_gap) {
-    c.last_client_frame = r.ts;
-    c.ping_gap_reported = false;
-    if (c.session != 0) {
-      SessionState& s = session_of(c, r.ts);
-      s.last_client_activity = r.ts;
-      s.expiry_risk_reported = false;
-      watch(s);
-    }
+    note_client_frame(c, r.ts);
+    if (c.session != 0) note_client_activity(session_of(c, r.ts), r.ts);
   } else if (r.dir == Direction::server_to_client) {
     c.last_server_frame = r.ts;
   }
@@ -134,12 +125,8 @@ void SessionInspector::consume(uint64_t id, const Record& r, const FlowLabels& f
   switch (r.kind) {
     case RecordKind::connect_request: on_connect_request(c, id, r); break;
     case RecordKind::connect_response: on_connect_response(c, id, r); break;
-    case RecordKind::request:
-      on_request(c, id, r, nullptr);
-      break;
-    case RecordKind::reply:
-      on_reply(c, id, r, nullptr);
-      break;
+    case RecordKind::request: on_request(c, id, r); break;
+    case RecordKind::reply: on_reply(c, id, r); break;
     case RecordKind::event: on_event(c, id, r); break;
     case RecordKind::decode_error:
     case RecordKind::stream_resync: on_decode_trouble(c, id, r); break;

@@ -49,8 +49,10 @@ class SessionInspector : public RecordConsumer {
   void on_connect_response(ConnectionState& c, uint64_t id, const Record& r);
   // Inlined into consume, their only caller: a request or reply then costs no call and no second register save.
   // `known`: the connection's session, when the caller has it at hand (and has stamped its last_seen).
-  [[gnu::always_inline]] inline void on_request(ConnectionState& c, uint64_t id, const Record& r, SessionState* known);
-  [[gnu::always_inline]] inline void on_reply(ConnectionState& c, uint64_t id, const Record& r, SessionState* known);
+  [[gnu::always_inline]] inline void on_request(ConnectionState& c, uint64_t id, const Record& r,
+                                                SessionState* known = nullptr);
+  [[gnu::always_inline]] inline void on_reply(ConnectionState& c, uint64_t id, const Record& r,
+                                              SessionState* known = nullptr);
   void on_event(ConnectionState& c, uint64_t id, const Record& r);
   void on_decode_trouble(ConnectionState& c, uint64_t id, const Record& r);
   void on_connection_close(ConnectionState& c, uint64_t id, const Record& r);
@@ -106,6 +108,16 @@ class SessionInspector : public RecordConsumer {
       s.watched = true;
       expiry_due_.push({s.last_client_activity.ns, s.id});
     }
+  }
+  // A frame from the client restarts the silence clocks: the connection's (ping_gap) and its session's (expiry_risk).
+  void note_client_frame(ConnectionState& c, Timestamp ts) {
+    c.last_client_frame = ts;
+    c.ping_gap_reported = false;
+  }
+  void note_client_activity(SessionState& s, Timestamp ts) {
+    s.last_client_activity = ts;
+    s.expiry_risk_reported = false;
+    watch(s);
   }
   void check_ping_gaps(Timestamp now);
   void check_expiry_risks(Timestamp now);
