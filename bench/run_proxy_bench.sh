@@ -2,7 +2,7 @@
 # The proxy benchmark: one load generator run direct, through haproxy (TCP mode, one thread) and through zkwire, side by side.
 #
 # usage: bench/run_proxy_bench.sh [--callgrind] [--no-zk] [--rounds R] [--seconds S] [--sessions N] [--depth D]
-#                                 [--idle-sessions K] [--throughput-only] [--pin]
+#                                 [--idle-sessions K] [--throughput-only] [--pin] [--proxy-cpu PCT]
 #   --callgrind       also count user-space instructions per request of haproxy and zkwire under
 #                     valgrind --tool=callgrind (a run of M requests and one of 2M; the difference / M). Slow.
 #   --no-zk           skip the second table, against a real 1-node ZooKeeper (scripts/zk-ensemble.sh)
@@ -17,6 +17,11 @@
 #   --pin             the proxy on the last CPU, the load generator and the responder on the others (taskset): the
 #                     proxy then has a core of its own, so a throughput is the proxy's, not how the scheduler shared
 #                     the cores among three busy processes (the direct runs get one core fewer)
+#   --proxy-cpu PCT   each proxy of the responder table in a CPU cgroup of its own, limited to PCT% of one core
+#                     (CFS quota over 10 ms periods; needs root and a cgroup v1 or v2 cpu controller): the proxy is
+#                     then the bottleneck, so its requests/s are its own throughput at that CPU budget, whatever the
+#                     load generator and responder cost. The share of periods in which each proxy ran out of its
+#                     quota is printed: near 100% means the proxy was the limit, as intended
 # env:   ZKWIRE_BENCH_BUILD_DIR   Release build directory (default: build-rel in the source tree)
 #
 # The load generator (bench/zk_loadgen) speaks raw frames on one epoll loop; bench/zk_responder is a minimal fast
@@ -30,7 +35,7 @@ set -euo pipefail
 
 source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${ZKWIRE_BENCH_BUILD_DIR:-$source_dir/build-rel}"
-callgrind=0 with_zk=1 throughput_only=0 pin=0
+callgrind=0 with_zk=1 throughput_only=0 pin=0 proxy_cpu=""
 rounds=3 seconds=5 sessions=8 depth=16 shallow_sessions=64 idle_sessions=8000
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,6 +49,7 @@ while [ $# -gt 0 ]; do
     --idle-sessions) idle_sessions="$2"; shift ;;
     --throughput-only) throughput_only=1 ;;
     --pin) pin=1 ;;
+    --proxy-cpu) proxy_cpu="$2"; shift ;;
     *) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2 ;;
   esac
   shift
@@ -67,6 +73,21 @@ if [ "$pin" -eq 1 ]; then
   pin_proxy=(taskset -c "$last_cpu") pin_peers=(taskset -c "0-$((last_cpu - 1))")
 fi
 [ "$callgrind" -eq 1 ] && install_missing valgrind
+# The cgroup filesystem --proxy-cpu uses: v2 (one hierarchy, cpu.max) or v1 (the cpu controller's own hierarchy).
+cgroup_kind="" cgroup_base=""
+if [ -n "$proxy_cpu" ]; then
+  [[ "$proxy_cpu" =~ ^[0-9]+$ ]] && [ "$proxy_cpu" -ge 1 ] && [ "$proxy_cpu" -le 100 ] ||
+    { echo "run_proxy_bench: --proxy-cpu takes a percentage of one core, 1 to 100" >&2; exit 2; }
+  if grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null && [ -w /sys/fs/cgroup/cgroup.subtree_control ]; then
+    cgroup_kind=v2 cgroup_base=/sys/fs/cgroup
+    grep -qw cpu "$cgroup_base/cgroup.subtree_control" || echo +cpu >"$cgroup_base/cgroup.subtree_control"
+  elif [ -w /sys/fs/cgroup/cpu/cgroup.procs ]; then
+    cgroup_kind=v1 cgroup_base=/sys/fs/cgroup/cpu
+  else
+    echo "run_proxy_bench: --proxy-cpu needs a writable cgroup cpu controller (cgroup v2 or v1) and root" >&2
+    exit 2
+  fi
+fi
 
 ZKWIRE_BUILD_DIR="$build_dir" ZKWIRE_BUILD_TARGET="zkwire zk_loadgen zk_responder" \
   bash "$source_dir/scripts/build.sh" -DCMAKE_BUILD_TYPE=Release -DZKWIRE_BENCH=ON >/dev/null
@@ -81,6 +102,7 @@ ulimit -n "$(ulimit -Hn)"
 
 work="$(mktemp -d /tmp/zkwire-proxy-bench.XXXXXX)"
 pids="$work/pids"  # every process started here, one pid a line (a file: subshells start processes too)
+cgroups="$work/cgroups"  # every cgroup made here, one path a line
 zk_dir=""
 cleanup() {
   local pid started=()
@@ -91,6 +113,10 @@ cleanup() {
     kill -9 "$pid" 2>/dev/null || true
   done
   [ -n "$zk_dir" ] && bash "$source_dir/scripts/zk-ensemble.sh" stop "$zk_dir" >/dev/null 2>&1 || true
+  if [ -f "$cgroups" ]; then
+    local group
+    while read -r group; do rmdir "$group" 2>/dev/null || true; done <"$cgroups"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -166,6 +192,26 @@ start_zkwire() {  # NAME LISTEN_PORT UPSTREAM_PORT
   start "$1" "${pin_proxy[@]}" ${wrap:-} "$zkwire" proxy --listen "127.0.0.1:$2" --upstream "127.0.0.1:$3" \
     --max-connections 10000 --connect-timeout-ms 5000
   wait_port "$2" "$1"
+}
+
+# limit_cpu NAME PID: PID into a cgroup of its own holding it to $proxy_cpu% of one core; the group's path in $group.
+limit_cpu() {
+  group="$cgroup_base/zkwire-bench-$$-$1"
+  mkdir "$group"
+  echo "$group" >>"$cgroups"
+  if [ "$cgroup_kind" = v2 ]; then
+    echo "$((proxy_cpu * 100)) 10000" >"$group/cpu.max"
+  else
+    echo 10000 >"$group/cpu.cfs_period_us"
+    echo $((proxy_cpu * 100)) >"$group/cpu.cfs_quota_us"
+  fi
+  echo "$2" >"$group/cgroup.procs"
+}
+
+# throttled_share GROUP: the share of its CPU periods in which GROUP used up its quota, as "NN%".
+throttled_share() {
+  awk '$1 == "nr_periods" { p = $2 } $1 == "nr_throttled" { t = $2 } END { printf "%.0f%%", p ? 100 * t / p : 0 }' \
+    "$1/cpu.stat"
 }
 
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
@@ -263,6 +309,10 @@ start responder "${pin_peers[@]}" "$responder" --listen "127.0.0.1:$p_resp"
 wait_port "$p_resp" responder
 start_haproxy haproxy "$p_ha" "$p_resp"; ha_pid=$last_pid
 start_zkwire zkwire "$p_zw" "$p_resp"; zw_pid=$last_pid
+if [ -n "$proxy_cpu" ]; then
+  limit_cpu haproxy "$ha_pid"; ha_group=$group
+  limit_cpu zkwire "$zw_pid"; zw_group=$group
+fi
 
 # order_index ROUND I: which target runs I-th in ROUND. The rounds go through all six orders of the three targets, so
 # that over six rounds each target runs right after each other one equally often (a plain rotation put zkwire right
@@ -327,8 +377,7 @@ print_table() {
     echo "  zk/haproxy round by round: requests/s $(per_round "$p.$load.haproxy" "$p.$load.zkwire" 1)"
     echo "                              CPU per request $(per_round "$p.$load.haproxy" "$p.$load.zkwire" 3)"
   done
-  [ "$throughput_only" -eq 1 ] && return 0
-  awk -v ld="$(median "$p.pp.direct" 2)" -v lh="$(median "$p.pp.haproxy" 2)" -v lz="$(median "$p.pp.zkwire" 2)" 'BEGIN {
+  [ "$throughput_only" -eq 1 ] || awk -v ld="$(median "$p.pp.direct" 2)" -v lh="$(median "$p.pp.haproxy" 2)" -v lz="$(median "$p.pp.zkwire" 2)" 'BEGIN {
     f = "%-44s %12s %12s %12s %10s %10s\n"
     printf f, "ping-pong (1 session x 1) p50 (us)", ld, lh, lz, sprintf("%.2f", lz / ld), sprintf("%.2f", lz / lh)
     printf f, "  p50 added by the proxy (us)", "-", sprintf("%.1f", lh - ld), sprintf("%.1f", lz - ld), "", (lh - ld > 0 ? sprintf("%.2f", (lz - ld) / (lh - ld)) : "-")
@@ -342,8 +391,14 @@ measure resp "$p_resp" "$ha_pid" "$p_ha" "$zw_pid" "$p_zw"
 stop_pid "$ha_pid"
 stop_pid "$zw_pid"
 
+if [ -n "$proxy_cpu" ]; then
+  throttled_line="$(printf '%-44s %12s %12s %12s' "  periods the proxy used up its quota in" - \
+    "$(throttled_share "$ha_group")" "$(throttled_share "$zw_group")")"
+  cpu_budget=" (each proxy held to ${proxy_cpu}% of one core)"
+fi
 if [ "$throughput_only" -eq 1 ]; then
-  print_table "Against bench/zk_responder; medians of $rounds throughput runs of ${seconds} s" resp
+  print_table "Against bench/zk_responder${cpu_budget:-}; medians of $rounds throughput runs of ${seconds} s" resp \
+    ${throttled_line:+"$throttled_line"}
   echo
   echo "load average after: $(load_average)"
   exit 0
@@ -366,8 +421,8 @@ memory_lines=(
   "$(printf '%-44s %12s %12s %12s' "memory kept per closed session (bytes)" - "$kept_ha" "$kept_zw")"
 )
 
-print_table "Against bench/zk_responder (the proxies' own cost); medians of $rounds throughput runs of ${seconds} s \
-and $((rounds * 5)) ping-pong runs of 1 s" resp "${memory_lines[@]}"
+print_table "Against bench/zk_responder (the proxies' own cost)${cpu_budget:-}; medians of $rounds throughput runs of \
+${seconds} s and $((rounds * 5)) ping-pong runs of 1 s" resp ${throttled_line:+"$throttled_line"} "${memory_lines[@]}"
 
 if [ "$callgrind" -eq 1 ]; then
   # Once with the deep pipelines (a read carries many frames: haproxy's per-read cost is shared, zkwire still decodes
