@@ -27,7 +27,9 @@
 # The load generator (bench/zk_loadgen) speaks raw frames on one epoll loop; bench/zk_responder is a minimal fast
 # ZooKeeper (templated replies) so the proxies' own cost shows, not the Java server's. zkwire runs with full decoding
 # and session inspection and its metrics; its traffic log is off (no --log-traffic). Both proxies set TCP_NODELAY on
-# both sockets (haproxy does by default). Proxy CPU is utime+stime from /proc/PID/stat over a run, / requests.
+# both sockets (haproxy does by default). Proxy CPU is utime+stime from /proc/PID/stat over a run, / requests. Each
+# throughput line also gives the machine's idle share over the runs (/proc/stat) and how often the proxy blocked
+# (voluntary context switches) and was preempted (involuntary ones), per 1,000 requests (/proc/PID/status).
 # Memory per idle session is a fresh proxy's RSS growth while K sessions are open and idle, / K; the K sessions must
 # then each answer a ping through the proxy; a second cycle of K sessions opened and closed shows what closed sessions
 # leave behind. The three targets take turns in all six orders. Every process started here is stopped on exit.
@@ -218,23 +220,36 @@ cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
-# load NAME PORT PROXY_PID LOADGEN_ARGS...: one load generator run; appends "rps p50 us_cpu_per_request" to
-# $work/NAME.results (the cpu column is "-" without a proxy). A refused run stops the benchmark.
+# switches PID: its voluntary and involuntary context switches so far (a voluntary one is a block in epoll_wait).
+switches() { awk '/^voluntary_ctxt_switches/ { v = $2 } /^nonvoluntary_ctxt_switches/ { n = $2 } END { print v, n }' "/proc/$1/status"; }
+# cpu_times: the machine's idle (idle + iowait) and total CPU time so far, in ticks over all CPUs.
+cpu_times() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print $5 + $6, t; exit }' /proc/stat; }
+
+# load NAME PORT PROXY_PID LOADGEN_ARGS...: one load generator run; appends "rps p50 us_cpu_per_request idle_percent
+# blocks preemptions" to $work/NAME.results: the machine's idle share during the run, and the proxy's voluntary and
+# involuntary context switches per 1,000 requests (the proxy columns are "-" without a proxy). A refused run stops
+# the benchmark.
 load() {
   local name="$1" port="$2" pid="$3"
   shift 3
-  local before=0 after=0 out
-  [ "$pid" != - ] && before=$(cpu_ticks "$pid")
+  local before=0 after=0 out sw_before="0 0" sw_after="0 0" times_before times_after
+  [ "$pid" != - ] && before=$(cpu_ticks "$pid") && sw_before=$(switches "$pid")
+  times_before=$(cpu_times)
   if ! out=$("${pin_peers[@]}" "$loadgen" --target "127.0.0.1:$port" "$@"); then
     echo "run_proxy_bench: $name: $out" >&2
     exit 1
   fi
-  [ "$pid" != - ] && after=$(cpu_ticks "$pid")
+  times_after=$(cpu_times)
+  [ "$pid" != - ] && after=$(cpu_ticks "$pid") && sw_after=$(switches "$pid")
   echo "$out" >>"$work/runs.log"
   awk -v rps="$(field rps "$out")" -v p50="$(field p50_us "$out")" -v n="$(field requests "$out")" \
     -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v proxied="$pid" \
-    'BEGIN { printf "%s %s %s\n", rps, p50, proxied == "-" ? "-" : sprintf("%.3f", ticks / hz * 1e6 / n) }' \
-    >>"$work/$name.results"
+    -v times="$times_before $times_after" -v sw="$sw_before $sw_after" 'BEGIN {
+      split(times, t, " "); split(sw, c, " ")
+      idle = t[4] > t[2] ? sprintf("%.1f", 100 * (t[3] - t[1]) / (t[4] - t[2])) : "-"
+      if (proxied == "-") { printf "%s %s - %s - -\n", rps, p50, idle; exit }
+      printf "%s %s %.3f %s %.2f %.2f\n", rps, p50, ticks / hz * 1e6 / n, idle, (c[3] - c[1]) * 1000 / n,
+        (c[4] - c[2]) * 1000 / n }' >>"$work/$name.results"
 }
 
 # median NAME COLUMN: the median of one column of NAME's results.
@@ -373,6 +388,14 @@ print_table() {
       printf f, name ": requests/s", sprintf("%.0f", td), sprintf("%.0f", th), sprintf("%.0f", tz), sprintf("%.2f", tz / td), sprintf("%.2f", tz / th)
       printf f, "  haproxy/direct", "", sprintf("%.2f", th / td), "", "", ""
       printf f, "  proxy CPU per request (us)", "-", sprintf("%.3f", ch), sprintf("%.3f", cz), "", sprintf("%.2f", cz / ch)
+    }'
+    awk -v id="$(median "$p.$load.direct" 4)" -v ih="$(median "$p.$load.haproxy" 4)" \
+      -v iz="$(median "$p.$load.zkwire" 4)" -v bh="$(median "$p.$load.haproxy" 5)" -v ph="$(median "$p.$load.haproxy" 6)" \
+      -v bz="$(median "$p.$load.zkwire" 5)" -v pz="$(median "$p.$load.zkwire" 6)" 'BEGIN {
+      f = "%-44s %12s %12s %12s\n"
+      printf f, "  machine idle during the runs (%)", sprintf("%.1f", id), sprintf("%.1f", ih), sprintf("%.1f", iz)
+      printf f, "  proxy blocked / preempted per 1,000 requests", "-", sprintf("%.1f / %.1f", bh, ph),
+        sprintf("%.1f / %.1f", bz, pz)
     }'
     echo "  zk/haproxy round by round: requests/s $(per_round "$p.$load.haproxy" "$p.$load.zkwire" 1)"
     echo "                              CPU per request $(per_round "$p.$load.haproxy" "$p.$load.zkwire" 3)"
