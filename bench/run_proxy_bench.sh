@@ -222,8 +222,9 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 # switches PID: its voluntary and involuntary context switches so far (a voluntary one is a block in epoll_wait).
 switches() { awk '/^voluntary_ctxt_switches/ { v = $2 } /^nonvoluntary_ctxt_switches/ { n = $2 } END { print v, n }' "/proc/$1/status"; }
-# cpu_times: the machine's idle (idle + iowait) and total CPU time so far, in ticks over all CPUs.
-cpu_times() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print $5 + $6, t; exit }' /proc/stat; }
+# cpu_times: the machine's idle (idle + iowait) and total CPU time so far, in ticks over all CPUs (user to steal: the
+# guest columns after them are already counted in user).
+cpu_times() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9 && i <= NF; i++) t += $i; print $5 + $6, t; exit }' /proc/stat; }
 
 # load NAME PORT PROXY_PID LOADGEN_ARGS...: one load generator run; appends "rps p50 us_cpu_per_request idle_percent
 # blocks preemptions" to $work/NAME.results: the machine's idle share during the run, and the proxy's voluntary and
