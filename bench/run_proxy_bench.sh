@@ -384,28 +384,28 @@ print_table() {
   for load in deep shallow; do
     awk -v name="$([ $load = deep ] && echo "$sessions sessions x $depth in flight" || echo "$shallow_sessions sessions x 1 in flight")" \
       -v td="$(median "$p.$load.direct" 1)" -v th="$(median "$p.$load.haproxy" 1)" -v tz="$(median "$p.$load.zkwire" 1)" \
-      -v ch="$(median "$p.$load.haproxy" 3)" -v cz="$(median "$p.$load.zkwire" 3)" 'BEGIN {
+      -v ch="$(median "$p.$load.haproxy" 3)" -v cz="$(median "$p.$load.zkwire" 3)" \
+      -v id="$(median "$p.$load.direct" 4)" -v ih="$(median "$p.$load.haproxy" 4)" -v iz="$(median "$p.$load.zkwire" 4)" \
+      -v bh="$(median "$p.$load.haproxy" 5)" -v ph="$(median "$p.$load.haproxy" 6)" \
+      -v bz="$(median "$p.$load.zkwire" 5)" -v pz="$(median "$p.$load.zkwire" 6)" 'BEGIN {
       f = "%-44s %12s %12s %12s %10s %10s\n"
       printf f, name ": requests/s", sprintf("%.0f", td), sprintf("%.0f", th), sprintf("%.0f", tz), sprintf("%.2f", tz / td), sprintf("%.2f", tz / th)
       printf f, "  haproxy/direct", "", sprintf("%.2f", th / td), "", "", ""
       printf f, "  proxy CPU per request (us)", "-", sprintf("%.3f", ch), sprintf("%.3f", cz), "", sprintf("%.2f", cz / ch)
-    }'
-    awk -v id="$(median "$p.$load.direct" 4)" -v ih="$(median "$p.$load.haproxy" 4)" \
-      -v iz="$(median "$p.$load.zkwire" 4)" -v bh="$(median "$p.$load.haproxy" 5)" -v ph="$(median "$p.$load.haproxy" 6)" \
-      -v bz="$(median "$p.$load.zkwire" 5)" -v pz="$(median "$p.$load.zkwire" 6)" 'BEGIN {
-      f = "%-44s %12s %12s %12s\n"
-      printf f, "  machine idle during the runs (%)", sprintf("%.1f", id), sprintf("%.1f", ih), sprintf("%.1f", iz)
+      printf f, "  machine idle during the runs (%)", sprintf("%.1f", id), sprintf("%.1f", ih), sprintf("%.1f", iz), "", ""
       printf f, "  proxy blocked / preempted per 1,000 requests", "-", sprintf("%.1f / %.1f", bh, ph),
-        sprintf("%.1f / %.1f", bz, pz)
+        sprintf("%.1f / %.1f", bz, pz), "", ""
     }'
     echo "  zk/haproxy round by round: requests/s $(per_round "$p.$load.haproxy" "$p.$load.zkwire" 1)"
     echo "                              CPU per request $(per_round "$p.$load.haproxy" "$p.$load.zkwire" 3)"
   done
-  [ "$throughput_only" -eq 1 ] || awk -v ld="$(median "$p.pp.direct" 2)" -v lh="$(median "$p.pp.haproxy" 2)" -v lz="$(median "$p.pp.zkwire" 2)" 'BEGIN {
-    f = "%-44s %12s %12s %12s %10s %10s\n"
-    printf f, "ping-pong (1 session x 1) p50 (us)", ld, lh, lz, sprintf("%.2f", lz / ld), sprintf("%.2f", lz / lh)
-    printf f, "  p50 added by the proxy (us)", "-", sprintf("%.1f", lh - ld), sprintf("%.1f", lz - ld), "", (lh - ld > 0 ? sprintf("%.2f", (lz - ld) / (lh - ld)) : "-")
-  }'
+  if [ "$throughput_only" -eq 0 ]; then
+    awk -v ld="$(median "$p.pp.direct" 2)" -v lh="$(median "$p.pp.haproxy" 2)" -v lz="$(median "$p.pp.zkwire" 2)" 'BEGIN {
+      f = "%-44s %12s %12s %12s %10s %10s\n"
+      printf f, "ping-pong (1 session x 1) p50 (us)", ld, lh, lz, sprintf("%.2f", lz / ld), sprintf("%.2f", lz / lh)
+      printf f, "  p50 added by the proxy (us)", "-", sprintf("%.1f", lh - ld), sprintf("%.1f", lz - ld), "", (lh - ld > 0 ? sprintf("%.2f", (lz - ld) / (lh - ld)) : "-")
+    }'
+  fi
   shift 2
   local line
   for line in "$@"; do echo "$line"; done
@@ -416,7 +416,7 @@ stop_pid "$ha_pid"
 stop_pid "$zw_pid"
 
 if [ -n "$proxy_cpu" ]; then
-  throttled_line="$(printf '%-44s %12s %12s %12s' "  periods the proxy used up its quota in" - \
+  throttled_line="$(printf '%-44s %12s %12s %12s' "  periods it used up its quota in (all its runs)" - \
     "$(throttled_share "$ha_group")" "$(throttled_share "$zw_group")")"
   cpu_budget=" (each proxy held to ${proxy_cpu}% of one core)"
 fi
