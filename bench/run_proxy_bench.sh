@@ -367,12 +367,19 @@ measure() {
 
 # per_round NAME_A NAME_B COLUMN: B's result over A's in each round (they ran next to each other), as
 # "median (min-max, B above A in k of n)". A ratio of medians hides how much single rounds disagree; this shows it.
+# From 6 rounds on, also the geometric mean of the ratios with its 95% confidence interval (Student's t on their
+# logarithms): with many short rounds, the one figure here that says whether a difference of a few % is real.
 per_round() {
   paste -d' ' <(awk -v c="$3" '{ print $c }' "$work/$1.results") <(awk -v c="$3" '{ print $c }' "$work/$2.results") |
     awk '{ print $2 / $1 }' | sort -g |
-    awk '{ v[NR] = $1; above += $1 > 1 } END {
+    awk '{ v[NR] = $1; above += $1 > 1; sum += log($1); squares += log($1) ^ 2 } END {
       m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      printf "%.2f (%.2f-%.2f, above 1 in %d of %d)", m, v[1], v[NR], above, NR }'
+      printf "%.2f (%.2f-%.2f, above 1 in %d of %d)", m, v[1], v[NR], above, NR
+      if (NR < 6) exit
+      mean = sum / NR; var = (squares - NR * mean ^ 2) / (NR - 1); sd = var > 0 ? sqrt(var) : 0; df = NR - 1
+      t = 1.96 + 2.372 / df + 2.823 / df ^ 2  # the t quantile, to within 1% from 5 degrees of freedom on
+      half = t * sd / sqrt(NR)
+      printf "; geometric mean %.3f, 95%% CI %.3f-%.3f", exp(mean), exp(mean - half), exp(mean + half) }'
 }
 
 # print_table TITLE PREFIX [LINE...]: medians of the runs, then the extra lines.
