@@ -6,7 +6,8 @@
 #   --callgrind       also count user-space instructions per request of haproxy and zkwire under
 #                     valgrind --tool=callgrind (a run of M requests and one of 2M; the difference / M). Slow.
 #   --no-zk           skip the second table, against a real 1-node ZooKeeper (scripts/zk-ensemble.sh)
-#   --rounds R        rounds of each measurement, interleaved direct/haproxy/zkwire; medians are printed (default 3)
+#   --rounds R        rounds of each measurement, interleaved direct/haproxy/zkwire; medians are printed, and each
+#                     zkwire/haproxy ratio round by round, with a 95% confidence interval from 6 rounds on (default 3)
 #   --seconds S       length of each throughput run (default 5); ping-pong runs last 1 s, 5 per round
 #   --sessions N, --depth D   the deep-pipeline throughput runs: N sessions with D requests in flight each
 #                     (default 8 x 16); a second throughput run has many shallow sessions, M x 1 in flight
