@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Proxies A/B'd on one load: each round runs the load through every target in turn; ratios to the first, with 95% CIs.
+#
+# usage: bench/run_ab.sh [--rounds R] [--seconds S] [--sessions N] [--depth D] TARGET TARGET...
+#   TARGET            haproxy (TCP mode, one thread), zkwire (this tree's Release build, as run_proxy_bench.sh runs
+#                     it), floor (bench/floor_relay: a bare epoll relay, the least any relay costs), or
+#                     NAME=COMMAND for anything else, with {L} and {U} standing for its listen and upstream ports,
+#                     e.g. 'old=/tmp/old/cli/zkwire proxy --listen 127.0.0.1:{L} --upstream 127.0.0.1:{U}'
+#   --rounds R        rounds (default 60); the order of the targets is reversed every other round
+#   --seconds S       length of each run (default 3)
+#   --sessions N, --depth D   the load: N sessions with D requests in flight each (default 8 x 16)
+# env:   ZKWIRE_BENCH_BUILD_DIR   Release build directory (default: build-rel in the source tree)
+#
+# Every target relays to one bench/zk_responder. Each run's line: round, target, requests/s, the target's CPU per
+# request in us (/proc/PID/stat), the machine's idle share (/proc/stat) and the target's blocks (voluntary context
+# switches) per 1,000 requests. At the end, each target against the first: the geometric mean of the rounds' ratios
+# and its 95% confidence interval (Student's t on their logarithms), for requests/s and CPU per request. A round of
+# 3 s spreads by about ±9% here (docs/benchmarks.md), so 100 rounds resolve about ±1.7%.
+set -euo pipefail
+
+source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${ZKWIRE_BENCH_BUILD_DIR:-$source_dir/build-rel}"
+rounds=60 seconds=3 sessions=8 depth=16 targets=()
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift ;;
+    --seconds) seconds="$2"; shift ;;
+    --sessions) sessions="$2"; shift ;;
+    --depth) depth="$2"; shift ;;
+    -*) usage ;;
+    *) targets+=("$1") ;;
+  esac
+  shift
+done
+[ ${#targets[@]} -ge 2 ] || usage
+
+if printf '%s\n' "${targets[@]}" | grep -qx haproxy && ! command -v haproxy >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null
+fi
+ZKWIRE_BUILD_DIR="$build_dir" ZKWIRE_BUILD_TARGET="zkwire zk_loadgen zk_responder floor_relay" \
+  bash "$source_dir/scripts/build.sh" -DCMAKE_BUILD_TYPE=Release -DZKWIRE_BENCH=ON >/dev/null
+
+work=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.05; done
+  echo "run_ab: nothing listens on port $1" >&2; exit 1; }
+
+upstream=$(free_port)
+"$build_dir/bench/zk_responder" --listen "127.0.0.1:$upstream" >"$work/responder.log" 2>&1 &
+pids+=($!)
+wait_port "$upstream"
+
+# command_of TARGET LISTEN_PORT: the command line that starts TARGET.
+command_of() {
+  case "$1" in
+    haproxy)  # as run_proxy_bench.sh runs it: TCP mode, one thread, no logging
+      cat >"$work/haproxy-$2.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 9500
+defaults
+  mode tcp
+  maxconn 9500
+  timeout connect 5s
+  timeout client 1h
+  timeout server 1h
+frontend in
+  bind 127.0.0.1:$2
+  default_backend out
+backend out
+  server responder 127.0.0.1:$upstream
+EOF
+      echo "haproxy -db -f $work/haproxy-$2.cfg" ;;
+    zkwire)
+      echo "$build_dir/cli/zkwire proxy --listen 127.0.0.1:$2 --upstream 127.0.0.1:$upstream" \
+        "--max-connections 10000 --connect-timeout-ms 5000" ;;
+    floor) echo "$build_dir/bench/floor_relay $2 $upstream" ;;
+    *=*) local command="${1#*=}"; command="${command//\{L\}/$2}"; echo "${command//\{U\}/$upstream}" ;;
+    *) echo "run_ab: unknown target '$1'" >&2; exit 2 ;;
+  esac
+}
+
+names=() ports=() target_pids=()
+for target in "${targets[@]}"; do
+  name="${target%%=*}" port=$(free_port)
+  command=$(command_of "$target" "$port")
+  # shellcheck disable=SC2086  # the command line splits into words on purpose
+  $command >"$work/$name.log" 2>&1 &
+  pids+=($!) target_pids+=($!) names+=("$name") ports+=("$port")
+  wait_port "$port"
+done
+
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+blocks() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$1/status"; }
+idle_total() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print $5 + $6, t; exit }' /proc/stat; }
+ticks_per_second=$(getconf CLK_TCK)
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+echo "$rounds rounds of $seconds s, $sessions sessions x $depth in flight"
+count=${#names[@]}
+for round in $(seq "$rounds"); do
+  for k in $(seq 0 $((count - 1))); do
+    i=$((round % 2 ? k : count - 1 - k))
+    pid=${target_pids[$i]}
+    c0=$(cpu_ticks "$pid") b0=$(blocks "$pid") t0=$(idle_total)
+    out=$("$build_dir/bench/zk_loadgen" --target "127.0.0.1:${ports[$i]}" --sessions "$sessions" --depth "$depth" \
+      --duration "$seconds") || { echo "run_ab: ${names[$i]}: $out" >&2; exit 1; }
+    c1=$(cpu_ticks "$pid") b1=$(blocks "$pid") t1=$(idle_total)
+    requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$out")
+    rps=$(sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<"$out")
+    awk -v r="$round" -v n="${names[$i]}" -v rps="$rps" -v q="$requests" -v c=$((c1 - c0)) -v b=$((b1 - b0)) \
+      -v hz="$ticks_per_second" -v t0="$t0" -v t1="$t1" 'BEGIN { split(t0, x, " "); split(t1, y, " ")
+        idle = 100 * (y[1] - x[1]) / (y[2] - x[2])
+        printf "%d %s %d %.3f %.1f %.2f\n", r, n, rps, c / hz * 1e6 / q, idle, b * 1000 / q }' | tee -a "$work/results"
+  done
+done
+
+echo
+echo "against ${names[0]}: geometric mean of the rounds' ratios (95% CI); medians of idle % and blocks per 1,000"
+for name in "${names[@]}"; do
+  awk -v base="${names[0]}" -v me="$name" '
+    function median(a, n,   i, j, t) {
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    # the geometric mean of ratios whose logarithms sum to s (their squares to q) over n rounds, and its 95% CI
+    function interval(s, q, n,   m, df, t, h) {
+      m = s / n; df = n - 1; t = 1.96 + 2.372 / df + 2.823 / df ^ 2
+      h = t * sqrt((q - n * m * m) > 0 ? (q - n * m * m) / df : 0) / sqrt(n)
+      return sprintf("%.3f (%.3f-%.3f)", exp(m), exp(m - h), exp(m + h))
+    }
+    $2 == base { rb[$1] = $3; cb[$1] = $4 }
+    $2 == me { rm[$1] = $3; cm[$1] = $4; idle[++k] = $5; blk[k] = $6 }
+    END {
+      for (r in rm) {
+        x = log(rm[r] / rb[r]); s += x; q += x * x
+        y = log(cm[r] / cb[r]); s2 += y; q2 += y * y
+        n++; up += rm[r] > rb[r]
+      }
+      printf "%-12s requests/s %s, above in %d of %d; CPU per request %s; idle %.1f%%; blocks %.2f\n", me,
+        (n > 1 ? interval(s, q, n) : "-"), up, n, (n > 1 ? interval(s2, q2, n) : "-"), median(idle, k), median(blk, k)
+    }' \
+    "$work/results"
+done
