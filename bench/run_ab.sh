@@ -35,21 +35,19 @@ while [ $# -gt 0 ]; do
 done
 [ ${#targets[@]} -ge 2 ] || usage
 
-if printf '%s\n' "${targets[@]}" | grep -qx haproxy && ! command -v haproxy >/dev/null; then
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null
-fi
+# shellcheck source=bench/bench_lib.sh
+. "$source_dir/bench/bench_lib.sh"
+if printf '%s\n' "${targets[@]}" | grep -qx haproxy; then install_missing haproxy; fi
 ZKWIRE_BUILD_DIR="$build_dir" ZKWIRE_BUILD_TARGET="zkwire zk_loadgen zk_responder floor_relay" \
   bash "$source_dir/scripts/build.sh" -DCMAKE_BUILD_TYPE=Release -DZKWIRE_BENCH=ON >/dev/null
 
 work=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.05; done
   echo "run_ab: nothing listens on port $1" >&2; exit 1; }
 
-upstream=$(free_port)
+upstream=$(free_ports 1)
 "$build_dir/bench/zk_responder" --listen "127.0.0.1:$upstream" >"$work/responder.log" 2>&1 &
 pids+=($!)
 wait_port "$upstream"
@@ -57,23 +55,8 @@ wait_port "$upstream"
 # command_of TARGET LISTEN_PORT: the command line that starts TARGET.
 command_of() {
   case "$1" in
-    haproxy)  # as run_proxy_bench.sh runs it: TCP mode, one thread, no logging
-      cat >"$work/haproxy-$2.cfg" <<EOF
-global
-  nbthread 1
-  maxconn 9500
-defaults
-  mode tcp
-  maxconn 9500
-  timeout connect 5s
-  timeout client 1h
-  timeout server 1h
-frontend in
-  bind 127.0.0.1:$2
-  default_backend out
-backend out
-  server responder 127.0.0.1:$upstream
-EOF
+    haproxy)
+      write_haproxy_config "$work/haproxy-$2.cfg" "$2" "$upstream"
       echo "haproxy -db -f $work/haproxy-$2.cfg" ;;
     zkwire)
       echo "$build_dir/cli/zkwire proxy --listen 127.0.0.1:$2 --upstream 127.0.0.1:$upstream" \
@@ -86,7 +69,7 @@ EOF
 
 names=() ports=() target_pids=()
 for target in "${targets[@]}"; do
-  name="${target%%=*}" port=$(free_port)
+  name="${target%%=*}" port=$(free_ports 1)
   command=$(command_of "$target" "$port")
   # shellcheck disable=SC2086  # the command line splits into words on purpose
   $command >"$work/$name.log" 2>&1 &
@@ -94,9 +77,7 @@ for target in "${targets[@]}"; do
   wait_port "$port"
 done
 
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
-blocks() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$1/status"; }
-idle_total() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print $5 + $6, t; exit }' /proc/stat; }
+blocks() { switches "$1" | cut -d' ' -f1; }
 ticks_per_second=$(getconf CLK_TCK)
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
@@ -106,10 +87,10 @@ for round in $(seq "$rounds"); do
   for k in $(seq 0 $((count - 1))); do
     i=$((round % 2 ? k : count - 1 - k))
     pid=${target_pids[$i]}
-    c0=$(cpu_ticks "$pid") b0=$(blocks "$pid") t0=$(idle_total)
+    c0=$(cpu_ticks "$pid") b0=$(blocks "$pid") t0=$(cpu_times)
     out=$("$build_dir/bench/zk_loadgen" --target "127.0.0.1:${ports[$i]}" --sessions "$sessions" --depth "$depth" \
       --duration "$seconds") || { echo "run_ab: ${names[$i]}: $out" >&2; exit 1; }
-    c1=$(cpu_ticks "$pid") b1=$(blocks "$pid") t1=$(idle_total)
+    c1=$(cpu_ticks "$pid") b1=$(blocks "$pid") t1=$(cpu_times)
     requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$out")
     rps=$(sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<"$out")
     awk -v r="$round" -v n="${names[$i]}" -v rps="$rps" -v q="$requests" -v c=$((c1 - c0)) -v b=$((b1 - b0)) \
@@ -122,16 +103,14 @@ done
 echo
 echo "against ${names[0]}: geometric mean of the rounds' ratios (95% CI); medians of idle % and blocks per 1,000"
 for name in "${names[@]}"; do
-  awk -v base="${names[0]}" -v me="$name" '
+  awk -v base="${names[0]}" -v me="$name" "$geometric_interval_awk"'
     function median(a, n,   i, j, t) {
       for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    # the geometric mean of ratios whose logarithms sum to s (their squares to q) over n rounds, and its 95% CI
-    function interval(s, q, n,   m, df, t, h) {
-      m = s / n; df = n - 1; t = 1.96 + 2.372 / df + 2.823 / df ^ 2
-      h = t * sqrt((q - n * m * m) > 0 ? (q - n * m * m) / df : 0) / sqrt(n)
-      return sprintf("%.3f (%.3f-%.3f)", exp(m), exp(m - h), exp(m + h))
+    function interval(s, q, n,   g) {
+      split(geometric_interval(s, q, n), g, " ")
+      return sprintf("%s (%s-%s)", g[1], g[2], g[3])
     }
     $2 == base { rb[$1] = $3; cb[$1] = $4 }
     $2 == me { rm[$1] = $3; cm[$1] = $4; idle[++k] = $5; blk[k] = $6 }

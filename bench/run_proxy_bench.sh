@@ -58,16 +58,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-install_missing() {
-  local missing=()
-  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "run_proxy_bench: installing ${missing[*]}" >&2
-  local sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
+# shellcheck source=bench/bench_lib.sh
+. "$source_dir/bench/bench_lib.sh"
 install_missing haproxy
 pin_proxy=() pin_peers=()
 if [ "$pin" -eq 1 ]; then
@@ -125,16 +117,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# free_ports N: N distinct free loopback ports.
-free_ports() {
-  /usr/bin/python3 - "$1" <<'EOF'
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-}
-
 # wait_port PORT NAME: until something accepts on 127.0.0.1:PORT (60 s at most: valgrind starts slowly on a busy
 # machine); NAME's log is shown if nothing does.
 wait_port() {
@@ -166,24 +148,9 @@ stop_pid() {
   forget "$1"
 }
 
-# haproxy in TCP mode, one thread, default socket options (it sets TCP_NODELAY itself); no logging.
+# haproxy as write_haproxy_config sets it up (bench_lib.sh).
 start_haproxy() {  # NAME LISTEN_PORT UPSTREAM_PORT
-  cat >"$work/$1.cfg" <<EOF
-global
-  nbthread 1
-  maxconn 9500
-defaults
-  mode tcp
-  maxconn 9500
-  timeout connect 5s
-  timeout client 1h
-  timeout server 1h
-frontend bench
-  bind 127.0.0.1:$2
-  default_backend upstream
-backend upstream
-  server zk 127.0.0.1:$3
-EOF
+  write_haproxy_config "$work/$1.cfg" "$2" "$3"
   start "$1" "${pin_proxy[@]}" ${wrap:-} haproxy -db -f "$work/$1.cfg"
   wait_port "$2" "$1"
 }
@@ -217,15 +184,8 @@ throttled_share() {
     "$1/cpu.stat"
 }
 
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
-
-# switches PID: its voluntary and involuntary context switches so far (a voluntary one is a block in epoll_wait).
-switches() { awk '/^voluntary_ctxt_switches/ { v = $2 } /^nonvoluntary_ctxt_switches/ { n = $2 } END { print v, n }' "/proc/$1/status"; }
-# cpu_times: the machine's idle (idle + iowait) and total CPU time so far, in ticks over all CPUs (user to steal: the
-# guest columns after them are already counted in user).
-cpu_times() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9 && i <= NF; i++) t += $i; print $5 + $6, t; exit }' /proc/stat; }
 
 # load NAME PORT PROXY_PID LOADGEN_ARGS...: one load generator run; appends "rps p50 us_cpu_per_request idle_percent
 # blocks preemptions" to $work/NAME.results: the machine's idle share during the run, and the proxy's voluntary and
@@ -373,14 +333,12 @@ measure() {
 per_round() {
   paste -d' ' <(awk -v c="$3" '{ print $c }' "$work/$1.results") <(awk -v c="$3" '{ print $c }' "$work/$2.results") |
     awk '{ print $2 / $1 }' | sort -g |
-    awk '{ v[NR] = $1; above += $1 > 1; sum += log($1); squares += log($1) ^ 2 } END {
+    awk "$geometric_interval_awk"' { v[NR] = $1; above += $1 > 1; sum += log($1); squares += log($1) ^ 2 } END {
       m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
       printf "%.2f (%.2f-%.2f, above 1 in %d of %d)", m, v[1], v[NR], above, NR
       if (NR < 6) exit
-      mean = sum / NR; var = (squares - NR * mean ^ 2) / (NR - 1); sd = var > 0 ? sqrt(var) : 0; df = NR - 1
-      t = 1.96 + 2.372 / df + 2.823 / df ^ 2  # the t quantile, to within 1% from 5 degrees of freedom on
-      half = t * sd / sqrt(NR)
-      printf "; geometric mean %.3f, 95%% CI %.3f-%.3f", exp(mean), exp(mean - half), exp(mean + half) }'
+      split(geometric_interval(sum, squares, NR), g, " ")
+      printf "; geometric mean %.3f, 95%% CI %.3f-%.3f", g[1], g[2], g[3] }'
 }
 
 # print_table TITLE PREFIX [LINE...]: medians of the runs, then the extra lines.
