@@ -1,5 +1,6 @@
-# Helpers the proxy benchmark scripts share (sourced): packages, ports, haproxy's config, what /proc says of a run.
-# shellcheck shell=bash
+# Helpers the proxy benchmark scripts share (sourced): packages, ports, haproxy's config, one measured load run.
+# The scripts that source it keep their files in $work, each process's output in $work/NAME.log.
+# shellcheck shell=bash disable=SC2154  # $work is set by the script that sources this file
 
 # install_missing PACKAGE...: apt-get installs those not installed yet.
 install_missing() {
@@ -24,6 +25,18 @@ socks = [socket.socket() for _ in range(int(sys.argv[1]))]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
+}
+
+# wait_port PORT NAME: until something accepts on 127.0.0.1:PORT (60 s at most: valgrind starts slowly on a busy
+# machine); NAME's log is shown if nothing does.
+wait_port() {
+  for _ in $(seq 600); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "bench: nothing listens on port $1 ($2); its log:" >&2
+  tail -5 "$work/$2.log" >&2
+  exit 1
 }
 
 # write_haproxy_config FILE LISTEN_PORT UPSTREAM_PORT: haproxy in TCP mode, one thread, default socket options (it
@@ -59,6 +72,35 @@ switches() {
 cpu_times() {
   awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9 && i <= NF; i++) t += $i; print $5 + $6, t; exit }' /proc/stat
 }
+
+# measured_run LABEL PID COMMAND...: runs COMMAND, a load generator run, and prints "rps p50_us us_cpu_per_request
+# idle_percent blocks preemptions": the CPU of process PID (a proxy) per request, the machine's idle share during the
+# run, and PID's voluntary and involuntary context switches per 1,000 requests (PID "-": no proxy, its columns "-").
+# The load generator's line is appended to $work/runs.log; if it fails, LABEL and its output go to stderr and the
+# function fails.
+measured_run() {
+  local label="$1" pid="$2" out before=0 after=0 sw_before="0 0" sw_after="0 0" times_before times_after
+  shift 2
+  [ "$pid" != - ] && before=$(cpu_ticks "$pid") && sw_before=$(switches "$pid")
+  times_before=$(cpu_times)
+  if ! out=$("$@"); then
+    echo "$label: $out" >&2
+    return 1
+  fi
+  times_after=$(cpu_times)
+  [ "$pid" != - ] && after=$(cpu_ticks "$pid") && sw_after=$(switches "$pid")
+  echo "$out" >>"$work/runs.log"
+  awk -v rps="$(field rps "$out")" -v p50="$(field p50_us "$out")" -v n="$(field requests "$out")" \
+    -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v proxied="$pid" \
+    -v times="$times_before $times_after" -v sw="$sw_before $sw_after" 'BEGIN {
+      split(times, t, " "); split(sw, c, " ")
+      idle = t[4] > t[2] ? sprintf("%.1f", 100 * (t[3] - t[1]) / (t[4] - t[2])) : "-"
+      if (proxied == "-") { printf "%s %s - %s - -\n", rps, p50, idle; exit }
+      printf "%s %s %.3f %s %.2f %.2f\n", rps, p50, ticks / hz * 1e6 / n, idle, (c[3] - c[1]) * 1000 / n,
+        (c[4] - c[2]) * 1000 / n }'
+}
+# field NAME LINE: the value of NAME=value in a load generator's line.
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 # An awk function for the scripts' awk programs: geometric_interval(SUM, SQUARES, N) gives "MEAN LOW HIGH", the
 # geometric mean of N ratios whose logarithms add up to SUM (their squares to SQUARES) and its 95% confidence interval

@@ -44,13 +44,11 @@ ZKWIRE_BUILD_DIR="$build_dir" ZKWIRE_BUILD_TARGET="zkwire zk_loadgen zk_responde
 work=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.05; done
-  echo "run_ab: nothing listens on port $1" >&2; exit 1; }
 
 upstream=$(free_ports 1)
 "$build_dir/bench/zk_responder" --listen "127.0.0.1:$upstream" >"$work/responder.log" 2>&1 &
 pids+=($!)
-wait_port "$upstream"
+wait_port "$upstream" responder
 
 # command_of TARGET LISTEN_PORT: the command line that starts TARGET.
 command_of() {
@@ -70,15 +68,13 @@ command_of() {
 names=() ports=() target_pids=()
 for target in "${targets[@]}"; do
   name="${target%%=*}" port=$(free_ports 1)
+  if printf '%s\n' "${names[@]}" | grep -qxF "$name"; then echo "run_ab: two targets named '$name'" >&2; exit 2; fi
   command=$(command_of "$target" "$port")
   # shellcheck disable=SC2086  # the command line splits into words on purpose
   $command >"$work/$name.log" 2>&1 &
   pids+=($!) target_pids+=($!) names+=("$name") ports+=("$port")
-  wait_port "$port"
+  wait_port "$port" "$name"
 done
-
-blocks() { switches "$1" | cut -d' ' -f1; }
-ticks_per_second=$(getconf CLK_TCK)
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
 echo "$rounds rounds of $seconds s, $sessions sessions x $depth in flight"
@@ -86,17 +82,10 @@ count=${#names[@]}
 for round in $(seq "$rounds"); do
   for k in $(seq 0 $((count - 1))); do
     i=$((round % 2 ? k : count - 1 - k))
-    pid=${target_pids[$i]}
-    c0=$(cpu_ticks "$pid") b0=$(blocks "$pid") t0=$(cpu_times)
-    out=$("$build_dir/bench/zk_loadgen" --target "127.0.0.1:${ports[$i]}" --sessions "$sessions" --depth "$depth" \
-      --duration "$seconds") || { echo "run_ab: ${names[$i]}: $out" >&2; exit 1; }
-    c1=$(cpu_ticks "$pid") b1=$(blocks "$pid") t1=$(cpu_times)
-    requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$out")
-    rps=$(sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<"$out")
-    awk -v r="$round" -v n="${names[$i]}" -v rps="$rps" -v q="$requests" -v c=$((c1 - c0)) -v b=$((b1 - b0)) \
-      -v hz="$ticks_per_second" -v t0="$t0" -v t1="$t1" 'BEGIN { split(t0, x, " "); split(t1, y, " ")
-        idle = 100 * (y[1] - x[1]) / (y[2] - x[2])
-        printf "%d %s %d %.3f %.1f %.2f\n", r, n, rps, c / hz * 1e6 / q, idle, b * 1000 / q }' | tee -a "$work/results"
+    line=$(measured_run "run_ab: ${names[$i]}" "${target_pids[$i]}" "$build_dir/bench/zk_loadgen" \
+      --target "127.0.0.1:${ports[$i]}" --sessions "$sessions" --depth "$depth" --duration "$seconds") || exit 1
+    read -r rps _ cpu idle blocks _ <<<"$line"
+    echo "$round ${names[$i]} $rps $cpu $idle $blocks" | tee -a "$work/results"
   done
 done
 

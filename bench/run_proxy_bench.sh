@@ -117,18 +117,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# wait_port PORT NAME: until something accepts on 127.0.0.1:PORT (60 s at most: valgrind starts slowly on a busy
-# machine); NAME's log is shown if nothing does.
-wait_port() {
-  for _ in $(seq 600); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "run_proxy_bench: nothing listens on port $1 ($2); its log:" >&2
-  tail -5 "$work/$2.log" >&2
-  exit 1
-}
-
 # start NAME COMMAND...: runs it in the background (output in $work/NAME.log); its pid in $last_pid.
 start() {
   local name="$1"
@@ -185,33 +173,15 @@ throttled_share() {
 }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
-# load NAME PORT PROXY_PID LOADGEN_ARGS...: one load generator run; appends "rps p50 us_cpu_per_request idle_percent
-# blocks preemptions" to $work/NAME.results: the machine's idle share during the run, and the proxy's voluntary and
-# involuntary context switches per 1,000 requests (the proxy columns are "-" without a proxy). A refused run stops
-# the benchmark.
+# load NAME PORT PROXY_PID LOADGEN_ARGS...: one load generator run; appends measured_run's line (bench_lib.sh) to
+# $work/NAME.results. A refused run stops the benchmark.
 load() {
-  local name="$1" port="$2" pid="$3"
+  local name="$1" port="$2" pid="$3" line
   shift 3
-  local before=0 after=0 out sw_before="0 0" sw_after="0 0" times_before times_after
-  [ "$pid" != - ] && before=$(cpu_ticks "$pid") && sw_before=$(switches "$pid")
-  times_before=$(cpu_times)
-  if ! out=$("${pin_peers[@]}" "$loadgen" --target "127.0.0.1:$port" "$@"); then
-    echo "run_proxy_bench: $name: $out" >&2
+  line=$(measured_run "run_proxy_bench: $name" "$pid" "${pin_peers[@]}" "$loadgen" --target "127.0.0.1:$port" "$@") ||
     exit 1
-  fi
-  times_after=$(cpu_times)
-  [ "$pid" != - ] && after=$(cpu_ticks "$pid") && sw_after=$(switches "$pid")
-  echo "$out" >>"$work/runs.log"
-  awk -v rps="$(field rps "$out")" -v p50="$(field p50_us "$out")" -v n="$(field requests "$out")" \
-    -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v proxied="$pid" \
-    -v times="$times_before $times_after" -v sw="$sw_before $sw_after" 'BEGIN {
-      split(times, t, " "); split(sw, c, " ")
-      idle = t[4] > t[2] ? sprintf("%.1f", 100 * (t[3] - t[1]) / (t[4] - t[2])) : "-"
-      if (proxied == "-") { printf "%s %s - %s - -\n", rps, p50, idle; exit }
-      printf "%s %s %.3f %s %.2f %.2f\n", rps, p50, ticks / hz * 1e6 / n, idle, (c[3] - c[1]) * 1000 / n,
-        (c[4] - c[2]) * 1000 / n }' >>"$work/$name.results"
+  echo "$line" >>"$work/$name.results"
 }
 
 # median NAME COLUMN: the median of one column of NAME's results.
