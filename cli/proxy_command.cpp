@@ -34,6 +34,8 @@ void print_proxy_help() {
       "  --failure-limit N          consecutive failures before a server is ejected (default 3)\n"
       "  --retry-timeout-ms N       how long an ejected server sits out (default 10000)\n"
       "  --max-connections N        client connections at most (default 10000)\n"
+      "  --poll-before-sleep-us N   while the stream is busy, look again for up to N us before sleeping: less\n"
+      "                             latency for more CPU (default 0: sleep at once; 50 is a good start)\n"
       "  --close-oversized          close a connection that sends a frame above max_frame (default: flag it)\n"
       "  --admin HOST:PORT          admin HTTP endpoint: /metrics /sessions /connections /healthz /config\n"
       "  --log-traffic FILE|-       decoded traffic and anomalies, as JSON lines (docs/output.md)\n"
@@ -141,6 +143,9 @@ std::optional<Config> configure(std::span<const std::string_view> args, std::vec
       if (!number(v, options.pool.retry_timeout_ms) || options.pool.retry_timeout_ms < 0) return fail("--retry-timeout-ms takes milliseconds");
     } else if (a == "--max-connections") {
       if (!number(v, options.max_connections) || options.max_connections == 0) return fail("--max-connections takes a count");
+    } else if (a == "--poll-before-sleep-us") {
+      if (!number(v, options.poll_before_sleep_us) || options.poll_before_sleep_us > 10000)
+        return fail("--poll-before-sleep-us takes microseconds from 0 to 10000");
     } else if (a == "--admin") {
       options.admin = std::string(v);
     } else if (a == "--log-traffic") {

@@ -126,6 +126,11 @@ const ConfigKey kKeys[] = {
                       "client connections at most; more are closed on accept"),
     ZKWIRE_NUMBER_KEY("proxy", drain_timeout_ms, proxy.drain_timeout_ms, integer, 0, 3600000, true,
                       "on SIGTERM, how long in-flight requests may take to finish before the proxy exits"),
+    ZKWIRE_NUMBER_KEY("proxy", poll_before_sleep_us, proxy.poll_before_sleep_us, integer, 0, 10000, true,
+                      "with nothing to do, keep looking for new bytes this long (yielding the core between looks) "
+                      "before sleeping, so the peers' sends need not wake the proxy: less latency for more CPU; a "
+                      "look that comes back empty stops the looking until the stream is busy again (0: sleep at "
+                      "once; 50 is a good start)"),
     ZKWIRE_CHOICE_KEY("proxy", oversized_frame, proxy.oversized_frame, "flag|close", true,
                       "a frame above max_frame: flag it and pass it on, or close the connection"),
     ZKWIRE_TEXT_KEY("proxy", admin, proxy.admin, false,

@@ -70,6 +70,9 @@ struct ProxyOptions {
   size_t low_watermark = 64u << 10;  // and resume below this
   uint32_t max_connections = 10'000;
   int64_t drain_timeout_ms = 5'000;  // on SIGTERM: how long pending requests may take to finish
+  // With nothing to do, keep looking this long before sleeping, while the stream is busy (proxy/event_loop.h). Off
+  // by default: it trades CPU for latency, a trade for the operator to make (haproxy's busy-polling is off too).
+  uint32_t poll_before_sleep_us = 0;
   OversizedFrameAction oversized_frame = OversizedFrameAction::flag;
   std::string admin;  // "127.0.0.1:9181"; empty: no admin endpoint
   std::string log_traffic;  // decoded traffic and anomalies: a file, "-" for stdout, empty: none

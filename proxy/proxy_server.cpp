@@ -11,6 +11,7 @@
 
 #include "output/labels.h"
 #include "proxy/admin_server.h"
+#include "proxy/event_loop.h"
 #include "proxy/proxy_logging.h"
 
 namespace zkwire {
@@ -105,9 +106,10 @@ int ProxyServer::run() {
   spdlog::info("listening on {}, forwarding to {} server(s) ({}){}{}", listening, pool_->servers().size(),
                policy_name(config_.proxy.pool.policy), config_.proxy.admin.empty() ? "" : ", admin on ",
                config_.proxy.admin);
-  event_base_dispatch(base_);
+  int status = run_event_loop(base_, {&io_callbacks_, &config_.proxy.poll_before_sleep_us, &loop_stats_});
+  if (status != 0) spdlog::error("the event loop failed: {}", std::strerror(errno));
   if (log_) log_->flush();
-  return 0;
+  return status == 0 ? 0 : 1;
 }
 
 void ProxyServer::accept_cb(evconnlistener*, evutil_socket_t fd, sockaddr* address, int, void* arg) {
@@ -123,7 +125,7 @@ void ProxyServer::on_accept(evutil_socket_t fd, sockaddr* address) {
   uint64_t id = next_id_++;
   RelayContext context{base_, &config_.proxy, &config_.decoder, pool_.get(), inspector_.get(), read_buffer_,
                        [this](uint64_t done) { on_relay_finished(done); }, [this] { return next_id_++; },
-                       rebalancer_.get()};
+                       rebalancer_.get(), &io_callbacks_};
   auto relay = std::make_unique<Relay>(std::move(context), id, fd, address_text(address));
   Relay& r = *relay;
   relays_.emplace(id, std::move(relay));

@@ -15,6 +15,7 @@
 #include "config/config_loader.h"
 #include "inspector/session_inspector.h"
 #include "proxy/ensemble_watcher.h"
+#include "proxy/event_loop.h"
 #include "proxy/health_checker.h"
 #include "proxy/proxy_metrics.h"
 #include "proxy/proxy_options.h"
@@ -50,6 +51,7 @@ class ProxyServer {
   const SessionInspector& inspector() const { return *inspector_; }
   const std::unordered_map<uint64_t, std::unique_ptr<Relay>>& relays() const { return relays_; }
   bool draining() const { return draining_; }
+  const LoopStats& loop_stats() const { return loop_stats_; }
 
  private:
   // Records go to the metrics and, when asked, to the traffic log; the inspector sits in front of both.
@@ -96,6 +98,8 @@ class ProxyServer {
   std::unordered_map<uint64_t, std::unique_ptr<Relay>> relays_;
   std::vector<std::unique_ptr<Relay>> finished_relays_;
   std::vector<uint8_t> read_buffer_ = std::vector<uint8_t>(64u << 10);  // every relay reads into it, in turn
+  uint64_t io_callbacks_ = 0;  // the relays' read and write callbacks so far (proxy/event_loop.h)
+  LoopStats loop_stats_;
   event* reaper_ = nullptr;
   event* ticker_ = nullptr;
   std::vector<event*> signals_;

@@ -239,12 +239,14 @@ void Relay::watch_writable(Side side, const timeval* timeout) {
 // A finished relay waits one loop turn to be freed; callbacks already queued for it must do nothing.
 void Relay::read_cb(evutil_socket_t fd, short, void* arg) {
   auto* self = static_cast<Relay*>(arg);
+  ++*self->context_.io_callbacks;
   if (self->finished_) return;
   self->on_readable(fd == self->client_.fd ? Side::client : Side::upstream);
 }
 
 void Relay::write_cb(evutil_socket_t fd, short what, void* arg) {
   auto* self = static_cast<Relay*>(arg);
+  ++*self->context_.io_callbacks;
   if (self->finished_) return;
   Side side = fd == self->client_.fd ? Side::client : Side::upstream;
   if (side == Side::upstream && !self->server_) {

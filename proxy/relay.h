@@ -38,6 +38,7 @@ struct RelayContext {
   std::function<void(uint64_t relay_id)> finished;  // the relay is done and may be destroyed
   std::function<uint64_t()> new_connection_id;  // for a second upstream leg after a handshake failover
   const SessionRouter* router = nullptr;
+  uint64_t* io_callbacks = nullptr;  // bumped by every read and write callback: the loop's sign of work done
 };
 
 class Relay : private RecordSink {

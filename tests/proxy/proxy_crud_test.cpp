@@ -78,7 +78,10 @@ struct Servers : ::testing::Environment {
     proxy = fork();
     if (proxy == 0) {
       setpgid(0, 0);
-      execl(zkwire, zkwire, "proxy", "--listen", listen.c_str(), "--upstream", direct.c_str(), nullptr);
+      // ZKWIRE_POLL_US runs the same suite with the loop looking before it sleeps (proxy/event_loop.h).
+      const char* poll_us = std::getenv("ZKWIRE_POLL_US");
+      execl(zkwire, zkwire, "proxy", "--listen", listen.c_str(), "--upstream", direct.c_str(),
+            poll_us ? "--poll-before-sleep-us" : nullptr, poll_us, nullptr);
       _exit(127);
     }
     for (int i = 0; i < 200 && !port_answers(port); ++i) std::this_thread::sleep_for(25ms);
