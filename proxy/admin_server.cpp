@@ -155,7 +155,8 @@ std::string AdminServer::metrics() const {
   help(out, "zkwire_session_moves_under_way", "gauge", "moved sessions not yet reconnected");
   line(out, "zkwire_session_moves_under_way", "", static_cast<double>(proxy_.rebalancer().moves_under_way()));
   const LoopStats& loop = proxy_.loop_stats();
-  help(out, "zkwire_loop_sleeps_total", "counter", "event loop turns that waited in epoll_wait");
+  help(out, "zkwire_loop_sleeps_total", "counter",
+       "event loop turns free to sleep in epoll_wait (every turn when proxy.poll_before_sleep_us is 0)");
   line(out, "zkwire_loop_sleeps_total", "", static_cast<double>(loop.sleeps));
   help(out, "zkwire_loop_looks_total", "counter",
        "looks for new bytes before sleeping (proxy.poll_before_sleep_us), by whether bytes came or it ran out");

@@ -28,7 +28,7 @@ int64_t monotonic_ns() {
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
-// One turn of the loop: 1 to stop the loop (exit, break, nothing left, or an error, which `status` then holds).
+// One turn of the loop: true to stop the loop (exit, break, nothing left, or an error, which `status` then holds).
 bool turn(event_base* base, int flags, int& status) {
   int rc = event_base_loop(base, flags);
   status = rc < 0 ? -1 : 0;
@@ -43,12 +43,12 @@ int run_event_loop(event_base* base, LoopHooks hooks) {
   bool looking = true;  // off after a look ran out empty-handed, until a sleep ends soon again
   for (;;) {
     const int64_t window_ns = int64_t{*hooks.poll_before_sleep_us} * 1000;
-    const uint64_t before = *hooks.io_callbacks;
     if (window_ns == 0) {
       ++stats.sleeps;
       if (turn(base, EVLOOP_ONCE, status)) return status;  // one turn of event_base_dispatch
       continue;
     }
+    const uint64_t before = *hooks.io_callbacks;
     if (turn(base, EVLOOP_NONBLOCK, status)) return status;
     if (*hooks.io_callbacks != before) continue;
     if (looking) {

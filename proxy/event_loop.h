@@ -8,7 +8,7 @@ namespace zkwire {
 
 // What the loop did when it had nothing to do: for /metrics, and to see what looking costs and saves.
 struct LoopStats {
-  uint64_t sleeps = 0;         // turns that waited in epoll_wait (slept, unless bytes were there by then)
+  uint64_t sleeps = 0;         // turns free to sleep in epoll_wait (they did, unless bytes were there by then)
   uint64_t looks_found = 0;    // looks before sleeping that found bytes (a sleep and a wakeup saved)
   uint64_t looks_ran_out = 0;  // looks that found nothing and ended in a sleep after all
   uint64_t look_ns = 0;        // time spent looking
