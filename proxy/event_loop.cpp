@@ -18,10 +18,6 @@
 namespace zkwire {
 namespace {
 
-// After a look ran out empty-handed, a sleep this many times the look's length or shorter says the stream is busy
-// again. Longer than the look itself: on a VM the sleep also holds the time the core took to come back from idle.
-constexpr int64_t kBusyAgainFactor = 4;
-
 int64_t monotonic_ns() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -40,7 +36,7 @@ bool turn(event_base* base, int flags, int& status) {
 int run_event_loop(event_base* base, LoopHooks hooks) {
   LoopStats& stats = *hooks.stats;
   int status = 0;
-  bool looking = true;  // off after a look ran out empty-handed, until a sleep ends soon again
+  LookPolicy policy;
   for (;;) {
     const int64_t window_ns = int64_t{*hooks.poll_before_sleep_us} * 1000;
     if (window_ns == 0) {
@@ -51,7 +47,7 @@ int run_event_loop(event_base* base, LoopHooks hooks) {
     const uint64_t before = *hooks.io_callbacks;
     if (turn(base, EVLOOP_NONBLOCK, status)) return status;
     if (*hooks.io_callbacks != before) continue;
-    if (looking) {
+    if (policy.should_look()) {
       const int64_t start = monotonic_ns();
       int64_t now = start;
       while (*hooks.io_callbacks == before && now - start < window_ns) {
@@ -65,12 +61,12 @@ int run_event_loop(event_base* base, LoopHooks hooks) {
         continue;
       }
       ++stats.looks_ran_out;
-      looking = false;
+      policy.look_ran_out();
     }
     ++stats.sleeps;
     const int64_t slept_from = monotonic_ns();
     if (turn(base, EVLOOP_ONCE, status)) return status;
-    if (*hooks.io_callbacks != before && monotonic_ns() - slept_from <= kBusyAgainFactor * window_ns) looking = true;
+    policy.slept(monotonic_ns() - slept_from, *hooks.io_callbacks != before, window_ns);
   }
 }
 

@@ -14,6 +14,22 @@ struct LoopStats {
   uint64_t look_ns = 0;        // time spent looking
 };
 
+// Whether to look before sleeping: yes until a look runs out empty-handed, then no until a sleep that bytes ended
+// within `kBusyAgainFactor` looks' length (the stream is busy again). On a VM a sleep also holds the time the core took
+// to come back from idle, so "soon" is longer than one look.
+class LookPolicy {
+ public:
+  static constexpr int64_t kBusyAgainFactor = 4;
+  bool should_look() const { return looking_; }
+  void look_ran_out() { looking_ = false; }
+  void slept(int64_t slept_ns, bool bytes_came, int64_t window_ns) {
+    if (bytes_came && slept_ns <= kBusyAgainFactor * window_ns) looking_ = true;
+  }
+
+ private:
+  bool looking_ = true;
+};
+
 // What the loop reads each time it has nothing to do, and where it counts. They live in the proxy, so a reload takes
 // effect at once.
 struct LoopHooks {

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
@@ -28,7 +29,8 @@ struct Reader {
   uint32_t poll_us = 0;
   LoopStats stats;
   std::string received;
-  size_t stop_after = 0;  // exit the loop once this many bytes have arrived (0: never)
+  std::atomic<size_t> read_count{0};  // received.size(), for a peer thread
+  size_t stop_after = 0;              // exit the loop once this many bytes have arrived (0: never)
 
   explicit Reader(uint32_t poll_before_sleep_us) : poll_us(poll_before_sleep_us) {
     socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds);
@@ -47,6 +49,7 @@ struct Reader {
     char chunk[256];
     ssize_t n = read(fd, chunk, sizeof chunk);
     if (n > 0) self->received.append(chunk, static_cast<size_t>(n));
+    self->read_count.store(self->received.size());
     if (self->stop_after != 0 && self->received.size() >= self->stop_after) event_base_loopexit(self->base, nullptr);
   }
   int run() { return run_event_loop(base, {&io_callbacks, &poll_us, &stats}); }
@@ -64,10 +67,13 @@ struct Reader {
         },
         call, &delay);
   }
-  // A peer in a thread of its own: `count` single bytes, `gap` apart (spun, not slept, when short).
-  std::thread peer(int count, microseconds gap) {
-    return std::thread([this, count, gap] {
-      for (int i = 0; i < count; ++i) {
+  // Runs the loop while a peer in a thread of its own sends `count` single bytes, each `gap` after the loop read the
+  // one before (as a client sends its next request once the reply came), until all arrive.
+  int run_with_peer(size_t count, microseconds gap) {
+    stop_after = count;
+    std::thread peer([this, count, gap] {
+      for (size_t i = 0; i < count; ++i) {
+        while (read_count.load() < i) std::this_thread::yield();
         if (gap >= microseconds(1000)) {
           std::this_thread::sleep_for(gap);
         } else {
@@ -77,6 +83,9 @@ struct Reader {
         while (write(fds[1], "x", 1) != 1 && errno == EAGAIN) std::this_thread::yield();
       }
     });
+    int status = run();
+    peer.join();
+    return status;
   }
 };
 
@@ -122,28 +131,39 @@ TEST_P(EventLoop, SleepsRatherThanLooksWhileNothingArrives) {
 
 INSTANTIATE_TEST_SUITE_P(PollBeforeSleepUs, EventLoop, testing::Values(0u, 50u, 1000u));
 
-// A byte every 2 ms, far apart for a 50 us look: the first look runs out, and from then on the loop sleeps.
-TEST(EventLoopLooking, StopsLookingOnASparseStream) {
-  Reader reader(50);
-  reader.stop_after = 40;
-  std::thread peer = reader.peer(40, microseconds(2000));
-  EXPECT_EQ(reader.run(), 0);
-  peer.join();
-  EXPECT_EQ(reader.received, std::string(40, 'x'));
-  EXPECT_LE(reader.stats.looks_ran_out, 3u);  // looking on regardless: one per byte
-  EXPECT_GE(reader.stats.sleeps, 35u);
+// The policy alone, step by step: looking stops when a look runs out and comes back after a sleep that bytes ended
+// soon.
+TEST(LookPolicy, StopsAfterALookRunsOutAndResumesWhenBytesEndASleepSoon) {
+  constexpr int64_t kWindow = 50'000;
+  LookPolicy policy;
+  EXPECT_TRUE(policy.should_look());  // a new loop looks
+  policy.look_ran_out();
+  EXPECT_FALSE(policy.should_look());
+  policy.slept(10'000'000, true, kWindow);  // bytes after 10 ms: the stream is quiet
+  EXPECT_FALSE(policy.should_look());
+  policy.slept(100'000, false, kWindow);  // a timer, not bytes, ended the sleep
+  EXPECT_FALSE(policy.should_look());
+  policy.slept(LookPolicy::kBusyAgainFactor * kWindow, true, kWindow);  // bytes soon enough: busy again
+  EXPECT_TRUE(policy.should_look());
+  policy.slept(10'000'000, true, kWindow);  // only a look that runs out stops the looking
+  EXPECT_TRUE(policy.should_look());
 }
 
-// A byte every 20 us: most looks find the next byte, and the loop rarely sleeps.
+// A byte every 3 ms, far apart for a 50 us look: after the first looks run out, the loop sleeps between bytes.
+TEST(EventLoopLooking, StopsLookingOnASparseStream) {
+  Reader reader(50);
+  EXPECT_EQ(reader.run_with_peer(40, microseconds(3000)), 0);
+  EXPECT_EQ(reader.received, std::string(40, 'x'));
+  EXPECT_LT(reader.stats.looks_ran_out, 20u);  // looking on regardless: one per byte
+}
+
+// The next byte 20 us after each read, well within a 5 ms look: the looks find the bytes and the loop rarely sleeps.
 TEST(EventLoopLooking, FindsTheNextBytesOnABusyStream) {
-  Reader reader(1000);
-  reader.stop_after = 2000;
-  std::thread peer = reader.peer(2000, microseconds(20));
-  EXPECT_EQ(reader.run(), 0);
-  peer.join();
-  EXPECT_EQ(reader.received.size(), 2000u);
-  EXPECT_GT(reader.stats.looks_found, 10 * reader.stats.looks_ran_out);
-  EXPECT_GT(reader.stats.looks_found, 10 * reader.stats.sleeps);
+  Reader reader(5000);
+  EXPECT_EQ(reader.run_with_peer(200, microseconds(20)), 0);
+  EXPECT_EQ(reader.received.size(), 200u);
+  EXPECT_GT(reader.stats.looks_found, 100u);
+  EXPECT_LT(reader.stats.sleeps, 100u);
 }
 
 // A reload may change the setting while the loop runs; both directions take effect at the next turn.
