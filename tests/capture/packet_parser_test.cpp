@@ -209,7 +209,9 @@ TEST(PacketParser, PlainEthernetReadsAsATaggedFrameDoes) {
           SCOPED_TRACE(std::string("payload '") + payload + "', padding " + std::to_string(padding) +
                        ", snapped " + std::to_string(snapped));
           ASSERT_EQ(ra, rb);
-          if (ra == ParseResult::tcp) EXPECT_TRUE(same(a, b));
+          if (ra == ParseResult::tcp) {
+            EXPECT_TRUE(same(a, b));
+          }
         }
       }
     }
