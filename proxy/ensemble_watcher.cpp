@@ -4,12 +4,12 @@
 #include <event2/buffer.h>
 #include <spdlog/spdlog.h>
 
-#include <ctime>
 
 #include "decoder/body.h"
 #include "decoder/byte_writer.h"
 #include "decoder/opcodes.h"
 #include "decoder/watch_events.h"
+#include "proxy/clocks.h"
 #include "proxy/socket_address.h"
 
 namespace zkwire {
@@ -17,17 +17,6 @@ namespace {
 
 constexpr std::string_view kConfigNode = "/zookeeper/config";
 
-int64_t monotonic_ns() {
-  timespec t{};
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
-}
-
-Timestamp now() {
-  timespec t{};
-  clock_gettime(CLOCK_REALTIME, &t);
-  return {int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec};
-}
 
 // A length-prefixed frame around whatever `write` puts in it.
 template <class Write>
@@ -104,7 +93,7 @@ void EnsembleWatcher::drop(const std::string& why) {
 
 void EnsembleWatcher::send(const std::vector<uint8_t>& bytes) {
   // The decoder sees our side too, so that it can match each reply to its request.
-  decoder_->feed(Direction::client_to_server, bytes, now());
+  decoder_->feed(Direction::client_to_server, bytes, wall_clock());
   bufferevent_write(bev_, bytes.data(), bytes.size());
   last_sent_ns_ = monotonic_ns();
 }
@@ -149,7 +138,7 @@ void EnsembleWatcher::on_read(bufferevent* bev, void* self_ptr) {
   evbuffer* in = bufferevent_get_input(bev);
   std::vector<uint8_t> bytes(evbuffer_get_length(in));
   evbuffer_remove(in, bytes.data(), bytes.size());
-  self->decoder_->feed(Direction::server_to_client, bytes, now());
+  self->decoder_->feed(Direction::server_to_client, bytes, wall_clock());
 }
 
 void EnsembleWatcher::on_event(bufferevent*, short what, void* self_ptr) {

@@ -13,16 +13,10 @@
 #include <event2/event.h>
 #include <sched.h>
 
-#include <ctime>
+#include "proxy/clocks.h"
 
 namespace zkwire {
 namespace {
-
-int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
 
 // One turn of the loop: true to stop the loop (exit, break, nothing left, or an error, which `status` then holds).
 bool turn(event_base* base, int flags, int& status) {

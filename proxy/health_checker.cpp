@@ -5,24 +5,16 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 
 #include <spdlog/spdlog.h>
 
 #include "output/labels.h"
+#include "proxy/clocks.h"
 
 namespace zkwire {
 namespace {
 
 constexpr size_t kMaxReply = 64u << 10;  // srvr says about 300 bytes; anything longer is not a health answer
-
-Timestamp wall_clock() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return {int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec};
-}
-
-timeval millis(int64_t ms) { return {static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)}; }
 
 // "follower, zxid 0x100000002" or "unreachable: connection refused", for the human log.
 std::string describe(Health health, ServerMode mode, int64_t zxid, const std::string& detail) {

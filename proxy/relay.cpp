@@ -9,7 +9,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <ctime>
+
+#include "proxy/clocks.h"
 
 namespace zkwire {
 namespace {
@@ -18,8 +19,6 @@ void set_nodelay(evutil_socket_t fd) {
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
-
-timeval millis(int64_t ms) { return {static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)}; }
 
 // A ConnectRequest's first fields: length, protocolVersion, lastZxidSeen, timeOut, then the session it resumes.
 constexpr size_t kSessionIdEnd = 4 + 4 + 8 + 4 + 8;
@@ -40,7 +39,7 @@ Relay::Relay(RelayContext context, uint64_t id, evutil_socket_t client_fd, std::
   client_.readable = event_new(context_.base, client_fd, EV_READ | EV_PERSIST, read_cb, this);
   handshake_timer_ = evtimer_new(context_.base, handshake_timeout_cb, this);
   if (context_.options->handshake_timeout_ms > 0) replay_ = evbuffer_new();
-  opened_ = now();
+  opened_ = wall_clock();
   labels_ = {client_address_, upstream_text_};
 }
 
@@ -65,13 +64,6 @@ void Relay::close_socket(Socket& s) {
   s = Socket{};
 }
 
-// libevent's cached time comes from a coarse clock (4 ms steps here): far too coarse for latencies.
-Timestamp Relay::now() const {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return {int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec};
-}
-
 std::string Relay::upstream_address() const { return upstream_text_; }
 
 void Relay::start() {
@@ -82,7 +74,7 @@ void Relay::start() {
     set_reading(Side::client, true);
     return;
   }
-  candidates_ = context_.pool->order_for_new_client(now());
+  candidates_ = context_.pool->order_for_new_client(wall_clock());
   try_next_upstream();
 }
 
@@ -111,7 +103,7 @@ void Relay::read_first_bytes() {
   }
   awaiting_first_bytes_ = false;
   set_reading(Side::client, false);  // until a server is connected and has what is held
-  candidates_ = context_.pool->order_for_session(now(), target);
+  candidates_ = context_.pool->order_for_session(wall_clock(), target);
   try_next_upstream();
 }
 
@@ -129,7 +121,7 @@ void Relay::try_next_upstream() {
   if (fd < 0 || (::connect(fd, address.get(), address.length) < 0 && errno != EINPROGRESS)) {
     if (fd >= 0) evutil_closesocket(fd);
     attempt_open_ = false;
-    context_.pool->failed(server, now());
+    context_.pool->failed(server, wall_clock());
     return try_next_upstream();
   }
   upstream_.fd = fd;
@@ -155,7 +147,7 @@ void Relay::on_upstream_connected() {
     // A second leg is a connection of its own to the inspector: its own id, a decoder that starts afresh.
     connection_id_ = context_.new_connection_id();
     decoder_.emplace(*context_.decoder, static_cast<RecordSink&>(*this));
-    open.ts = now();
+    open.ts = wall_clock();
     detail += "; handshake failover " + std::to_string(failovers_);
   }
   open.detail = detail;
@@ -172,7 +164,7 @@ void Relay::replay() {
   int n = evbuffer_peek(replay_, -1, nullptr, nullptr, 0);
   std::vector<evbuffer_iovec> chunks(static_cast<size_t>(n));
   evbuffer_peek(replay_, -1, nullptr, chunks.data(), n);
-  Timestamp ts = now();
+  Timestamp ts = wall_clock();
   for (const auto& c : chunks) {
     std::span<const uint8_t> bytes(static_cast<const uint8_t*>(c.iov_base), c.iov_len);
     decoder_->feed(Direction::client_to_server, bytes, ts);
@@ -198,7 +190,7 @@ void Relay::handshake_timeout_cb(evutil_socket_t, short, void* arg) {
 // client cannot tell another server from this one: the failure is counted and the next server gets the same bytes.
 void Relay::on_handshake_timeout() {
   size_t silent = *server_;
-  Timestamp ts = now();
+  Timestamp ts = wall_clock();
   context_.pool->handshake_timed_out(silent, ts);
   std::string why = "handshake timeout: no answer to the ConnectRequest within " +
                     std::to_string(context_.options->handshake_timeout_ms) + " ms";
@@ -257,7 +249,7 @@ void Relay::write_cb(evutil_socket_t fd, short what, void* arg) {
     if (!(what & EV_TIMEOUT) && getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0)
       return self->on_upstream_connected();
     self->attempt_open_ = false;
-    self->context_.pool->failed(self->trying_, self->now());
+    self->context_.pool->failed(self->trying_, wall_clock());
     return self->try_next_upstream();
   }
   self->on_writable(side);
@@ -292,7 +284,7 @@ void Relay::on_readable(Side from) {
   // Forwarded before they are decoded, so decoding never holds bytes back: the peer works on them meanwhile. A
   // write error is handled after the decoding, so bytes read are decoded even when they could not be delivered.
   ssize_t written = write_now(other(from), bytes);
-  decoder_->feed(dir, bytes, now());
+  decoder_->feed(dir, bytes, wall_clock());
   if (!queue_unwritten(other(from), bytes, written)) return;
   if (reset_requested_) {
     // The rest of what the decoder holds is the body of the frame it just reported: reported once is enough.
@@ -430,7 +422,7 @@ void Relay::on_record(const Record& record) {
 void Relay::finish(std::string_view how, std::optional<Direction> first_closer) {
   if (finished_) return;
   finished_ = true;
-  Timestamp ts = now();
+  Timestamp ts = wall_clock();
   // Between two legs (a failover still connecting) there is nothing to close: the last leg's close is recorded.
   if (server_) {
     decoder_->finish(ts);

@@ -111,7 +111,6 @@ class Relay : private RecordSink {
   void close_socket(Socket& s);
   void finish(std::string_view how, std::optional<Direction> first_closer);
   void on_record(const Record& record) override;
-  Timestamp now() const;
 
   static void read_cb(evutil_socket_t, short, void* arg);
   static void write_cb(evutil_socket_t, short what, void* arg);
