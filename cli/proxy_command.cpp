@@ -36,6 +36,8 @@ void print_proxy_help() {
       "  --max-connections N        client connections at most (default 10000)\n"
       "  --poll-before-sleep-us N   while the stream is busy, look again for up to N us before sleeping: less\n"
       "                             latency for more CPU (default 0: sleep at once; 50 is a good start)\n"
+      "  --spin-when-saturated-us N while saturated, look again for up to N us without yielding the core before\n"
+      "                             sleeping, on credit earned by work (default 50; 0: never)\n"
       "  --close-oversized          close a connection that sends a frame above max_frame (default: flag it)\n"
       "  --admin HOST:PORT          admin HTTP endpoint: /metrics /sessions /connections /healthz /config\n"
       "  --log-traffic FILE|-       decoded traffic and anomalies, as JSON lines (docs/output.md)\n"
@@ -146,6 +148,9 @@ std::optional<Config> configure(std::span<const std::string_view> args, std::vec
     } else if (a == "--poll-before-sleep-us") {
       if (!number(v, options.poll_before_sleep_us) || options.poll_before_sleep_us > 10000)
         return fail("--poll-before-sleep-us takes microseconds from 0 to 10000");
+    } else if (a == "--spin-when-saturated-us") {
+      if (!number(v, options.spin_when_saturated_us) || options.spin_when_saturated_us > 10000)
+        return fail("--spin-when-saturated-us takes microseconds from 0 to 10000");
     } else if (a == "--admin") {
       options.admin = std::string(v);
     } else if (a == "--log-traffic") {

@@ -131,6 +131,10 @@ const ConfigKey kKeys[] = {
                       "before sleeping, so the peers' sends need not wake the proxy: less latency for more CPU; a "
                       "look that comes back empty stops the looking until the stream is busy again (0: sleep at "
                       "once; 50 is a good start)"),
+    ZKWIRE_NUMBER_KEY("proxy", spin_when_saturated_us, proxy.spin_when_saturated_us, integer, 0, 10000, true,
+                      "while saturated (a loop turn served two sockets or more), keep looking for new bytes this long "
+                      "without yielding the core before sleeping; spinning is paid for by work, 0.5 us per callback "
+                      "that moved bytes at most, so a proxy that is not saturated never spins (0: never)"),
     ZKWIRE_CHOICE_KEY("proxy", oversized_frame, proxy.oversized_frame, "flag|close", true,
                       "a frame above max_frame: flag it and pass it on, or close the connection"),
     ZKWIRE_TEXT_KEY("proxy", admin, proxy.admin, false,

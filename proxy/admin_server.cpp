@@ -156,7 +156,7 @@ std::string AdminServer::metrics() const {
   line(out, "zkwire_session_moves_under_way", "", static_cast<double>(proxy_.rebalancer().moves_under_way()));
   const LoopStats& loop = proxy_.loop_stats();
   help(out, "zkwire_loop_sleeps_total", "counter",
-       "event loop turns free to sleep in epoll_wait (every turn when proxy.poll_before_sleep_us is 0)");
+       "event loop turns free to sleep in epoll_wait (those that did not end in a spin or a look that found bytes)");
   line(out, "zkwire_loop_sleeps_total", "", static_cast<double>(loop.sleeps));
   help(out, "zkwire_loop_looks_total", "counter",
        "looks for new bytes before sleeping (proxy.poll_before_sleep_us), by whether bytes came or it ran out");
@@ -164,6 +164,13 @@ std::string AdminServer::metrics() const {
   line(out, "zkwire_loop_looks_total", "result=\"ran_out\"", static_cast<double>(loop.looks_ran_out));
   help(out, "zkwire_loop_look_seconds_total", "counter", "time the event loop spent looking before sleeping");
   line(out, "zkwire_loop_look_seconds_total", "", static_cast<double>(loop.look_ns) / 1e9);
+  help(out, "zkwire_loop_spins_total", "counter",
+       "spins for new bytes while saturated (proxy.spin_when_saturated_us), by whether bytes came or it ran out");
+  line(out, "zkwire_loop_spins_total", "result=\"found\"", static_cast<double>(loop.spins_found));
+  line(out, "zkwire_loop_spins_total", "result=\"ran_out\"", static_cast<double>(loop.spins_ran_out));
+  line(out, "zkwire_loop_spins_total", "result=\"gave_way\"", static_cast<double>(loop.spins_gave_way));
+  help(out, "zkwire_loop_spin_seconds_total", "counter", "time the event loop spent spinning while saturated");
+  line(out, "zkwire_loop_spin_seconds_total", "", static_cast<double>(loop.spin_ns) / 1e9);
   help(out, "zkwire_upstream_up", "gauge", "1 when the server is taking clients, 0 when ejected");
   help(out, "zkwire_upstream_connections", "gauge", "client connections relayed to each server now");
   help(out, "zkwire_upstream_failures_total", "counter",

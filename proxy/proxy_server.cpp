@@ -106,7 +106,8 @@ int ProxyServer::run() {
   spdlog::info("listening on {}, forwarding to {} server(s) ({}){}{}", listening, pool_->servers().size(),
                policy_name(config_.proxy.pool.policy), config_.proxy.admin.empty() ? "" : ", admin on ",
                config_.proxy.admin);
-  int status = run_event_loop(base_, {&io_callbacks_, &config_.proxy.poll_before_sleep_us, &loop_stats_});
+  int status = run_event_loop(base_, {&io_callbacks_, &config_.proxy.poll_before_sleep_us,
+                                        &config_.proxy.spin_when_saturated_us, &loop_stats_});
   if (status != 0) spdlog::error("the event loop failed: {}", std::strerror(errno));
   if (log_) log_->flush();
   return status == 0 ? 0 : 1;
