@@ -8,15 +8,14 @@ namespace zkwire {
 
 // What the loop did when it had nothing to do: for /metrics, and to see what looking costs and saves.
 struct LoopStats {
-  uint64_t sleeps = 0;         // turns free to sleep in epoll_wait (they did, unless bytes were there by then)
-  uint64_t looks_found = 0;    // looks before sleeping that found bytes (a sleep and a wakeup saved)
-  uint64_t looks_ran_out = 0;  // looks that found nothing and ended in a sleep after all
-  uint64_t look_ns = 0;        // time spent looking
-  uint64_t spins_found = 0;    // spins while saturated that found bytes after at least one empty look
-  uint64_t spins_ran_out = 0;  // spins while saturated that found nothing (the loop then went on to sleep)
-  uint64_t spins_gave_way =
-      0;                 // spins that ended because the core was taken from them (the loop then went on to sleep)
-  uint64_t spin_ns = 0;  // time spent spinning
+  uint64_t sleeps = 0;          // turns free to sleep in epoll_wait (they did, unless bytes were there by then)
+  uint64_t looks_found = 0;     // looks before sleeping that found bytes (a sleep and a wakeup saved)
+  uint64_t looks_ran_out = 0;   // looks that found nothing and ended in a sleep after all
+  uint64_t look_ns = 0;         // time spent looking
+  uint64_t spins_found = 0;     // spins while saturated that found bytes after at least one empty look
+  uint64_t spins_ran_out = 0;   // spins while saturated that found nothing (the loop then went on to sleep)
+  uint64_t spins_gave_way = 0;  // spins that ended because the core was taken from them (then a sleep, too)
+  uint64_t spin_ns = 0;         // time spent spinning
 };
 
 // Whether to spin before sleeping, and for how long. Only while saturated: the last turn that moved bytes served two
