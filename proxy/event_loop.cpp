@@ -5,14 +5,15 @@
 // When the next bytes are a few microseconds away, looking again is cheaper.
 //
 // Two ways, for two loads. While saturated (the last turn that moved bytes served several sockets), the loop spins
-// without yielding, on credit earned by work (SpinPolicy): on by default, as it costs little there, and the peers'
-// wakeups then go to the other cores instead of queueing behind the proxy. Measured with 8 sessions of 16 requests in
-// flight, three processes on two cores: about 2% more requests per second for 2% more CPU per request; with one
-// request in flight the loop is never saturated and nothing changes (docs/benchmarks.md, the eleventh session's runs).
+// without yielding, on credit earned by work (SpinPolicy): on by default, as it costs little there. Measured with 8
+// sessions of 16 requests in flight, three processes on two cores: about 3% more requests per second for 1% more CPU
+// per request; with one request in flight the loop is never saturated and nothing changes; with 64 sessions of one,
+// where the proxy itself is the bottleneck, perhaps 1-2% fewer (docs/benchmarks.md, the eleventh session's runs).
+//
 // After any empty turn, if the operator asks (poll_before_sleep_us), the loop looks for a while, yielding the core
 // between looks so that a peer sharing it runs rather than waits behind the proxy; a look that runs out stops the
-// looking until the stream is busy again. Measured with one request in flight: 1.6 times the requests per second for
-// 1.4 times the CPU per request, a trade for the operator (haproxy's busy-polling is off by default too).
+// looking until the stream is busy again. Measured with one request in flight: 1.6 times the requests per second
+// for 1.4 times the CPU per request, a trade for the operator (haproxy's busy-polling is off by default too).
 #include "proxy/event_loop.h"
 
 #include <event2/event.h>
@@ -44,8 +45,8 @@ int run_event_loop(event_base* base, LoopHooks hooks) {
     const int64_t look_window_ns = int64_t{*hooks.poll_before_sleep_us} * 1000;
     const int64_t spin_window_ns = int64_t{*hooks.spin_when_saturated_us} * 1000;
     const uint64_t before = callbacks;
-    // Saturated: look again at once, and keep looking without yielding the core, so that the peers' next sends find
-    // the proxy awake and their wakeups go to the other cores.
+    // Saturated: look again at once, and keep looking without yielding the core, so that the peers' next bytes find
+    // the proxy awake, not asleep on a core that has to be woken.
     if (const int64_t allowance = std::min(spin_policy.allowance(), spin_window_ns); allowance > 0) {
       if (turn(base, EVLOOP_NONBLOCK, status)) return status;
       if (callbacks == before) {
