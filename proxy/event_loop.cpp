@@ -6,7 +6,7 @@
 //
 // Two ways, for two loads. While saturated (the last turn that moved bytes served several sockets), the loop spins
 // without yielding, on credit earned by work (SpinPolicy): on by default, as it costs little there. Measured with 8
-// sessions of 16 requests in flight, three processes on two cores: about 3% more requests per second for 1% more CPU
+// sessions of 16 requests in flight, three processes on two cores: about 2% more requests per second for 1% more CPU
 // per request; with one request in flight the loop is never saturated and nothing changes; with 64 sessions of one,
 // where the proxy itself is the bottleneck, perhaps 1-2% fewer (docs/benchmarks.md, the eleventh session's runs).
 //

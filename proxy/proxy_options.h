@@ -74,7 +74,7 @@ struct ProxyOptions {
   // by default: it trades CPU for latency, a trade for the operator to make (haproxy's busy-polling is off too).
   uint32_t poll_before_sleep_us = 0;
   // While saturated, spin this long before sleeping, on credit earned by work (proxy/event_loop.h). On by default: with
-  // deep pipelines it moves about 3% more requests for 1% more CPU per request; a proxy never saturated never spins.
+  // deep pipelines it moves about 2% more requests for 1% more CPU per request; a proxy never saturated never spins.
   uint32_t spin_when_saturated_us = 50;
   OversizedFrameAction oversized_frame = OversizedFrameAction::flag;
   std::string admin;  // "127.0.0.1:9181"; empty: no admin endpoint
