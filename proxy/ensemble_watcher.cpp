@@ -4,7 +4,6 @@
 #include <event2/buffer.h>
 #include <spdlog/spdlog.h>
 
-
 #include "decoder/body.h"
 #include "decoder/byte_writer.h"
 #include "decoder/opcodes.h"
@@ -16,7 +15,6 @@ namespace zkwire {
 namespace {
 
 constexpr std::string_view kConfigNode = "/zookeeper/config";
-
 
 // A length-prefixed frame around whatever `write` puts in it.
 template <class Write>

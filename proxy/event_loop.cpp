@@ -33,6 +33,22 @@ bool turn(event_base* base, int flags, int& status) {
   return rc != 0 || event_base_got_exit(base) || event_base_got_break(base);
 }
 
+// Counts how a spin ended.
+void count(LoopStats& stats, const Spin& spin) {
+  switch (spin.end()) {
+    case SpinEnd::found:
+      ++stats.spins_found;
+      break;
+    case SpinEnd::ran_out:
+      ++stats.spins_ran_out;
+      break;
+    case SpinEnd::gave_way:
+      ++stats.spins_gave_way;
+      break;
+  }
+  stats.spin_ns += static_cast<uint64_t>(spin.spun_ns());
+}
+
 }  // namespace
 
 int run_event_loop(event_base* base, LoopHooks hooks) {
@@ -45,6 +61,12 @@ int run_event_loop(event_base* base, LoopHooks hooks) {
     const int64_t look_window_ns = int64_t{*hooks.poll_before_sleep_us} * 1000;
     const int64_t spin_window_ns = int64_t{*hooks.spin_when_saturated_us} * 1000;
     const uint64_t before = callbacks;
+    // Whether the turns since `before` moved bytes; if they did, the spin policy hears how many callbacks did.
+    auto moved = [&] {
+      if (callbacks == before) return false;
+      spin_policy.served(callbacks - before, spin_window_ns);
+      return true;
+    };
     // Saturated: look again at once, and keep looking without yielding the core, so that the peers' next bytes find
     // the proxy awake, not asleep on a core that has to be woken.
     if (const int64_t allowance = std::min(spin_policy.allowance(), spin_window_ns); allowance > 0) {
@@ -59,27 +81,18 @@ int run_event_loop(event_base* base, LoopHooks hooks) {
           began = ended;
         }
         spin_policy.spun(spin.spun_ns());
-        stats.spin_ns += static_cast<uint64_t>(spin.spun_ns());
-        ++(spin.end() == SpinEnd::found      ? stats.spins_found
-           : spin.end() == SpinEnd::gave_way ? stats.spins_gave_way
-                                             : stats.spins_ran_out);
+        count(stats, spin);
       }
-      if (callbacks != before) {
-        spin_policy.served(callbacks - before, spin_window_ns);
-        continue;
-      }
+      if (moved()) continue;
     }
     if (look_window_ns == 0) {
       ++stats.sleeps;
       if (turn(base, EVLOOP_ONCE, status)) return status;  // one turn of event_base_dispatch
-      spin_policy.served(callbacks - before, spin_window_ns);
+      moved();
       continue;
     }
     if (turn(base, EVLOOP_NONBLOCK, status)) return status;
-    if (callbacks != before) {
-      spin_policy.served(callbacks - before, spin_window_ns);
-      continue;
-    }
+    if (moved()) continue;
     if (look_policy.should_look()) {
       const int64_t start = monotonic_ns();
       int64_t now = start;
@@ -89,9 +102,8 @@ int run_event_loop(event_base* base, LoopHooks hooks) {
         now = monotonic_ns();
       }
       stats.look_ns += static_cast<uint64_t>(now - start);
-      if (callbacks != before) {
+      if (moved()) {
         ++stats.looks_found;
-        spin_policy.served(callbacks - before, spin_window_ns);
         continue;
       }
       ++stats.looks_ran_out;
@@ -100,8 +112,7 @@ int run_event_loop(event_base* base, LoopHooks hooks) {
     ++stats.sleeps;
     const int64_t slept_from = monotonic_ns();
     if (turn(base, EVLOOP_ONCE, status)) return status;
-    look_policy.slept(monotonic_ns() - slept_from, callbacks != before, look_window_ns);
-    spin_policy.served(callbacks - before, spin_window_ns);
+    look_policy.slept(monotonic_ns() - slept_from, moved(), look_window_ns);
   }
 }
 

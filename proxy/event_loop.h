@@ -49,8 +49,8 @@ class SpinPolicy {
 enum class SpinEnd { found, ran_out, gave_way };
 class Spin {
  public:
-  // A look that takes this long was preempted: another task wanted the core, and a spin that held the core would take
-  // it from the very peers whose bytes it waits for, so the spin ends.
+  // A look that takes this long is taken to have been preempted: another task wanted the core, and a spin that held
+  // the core would take it from the very peers whose bytes it waits for, so the spin ends.
   static constexpr int64_t kGaveWayNs = 10'000;
   Spin(int64_t start_ns, int64_t allowance_ns)
       : start_ns_(start_ns), allowance_ns_(allowance_ns), until_ns_(start_ns) {}
